@@ -1,0 +1,68 @@
+# selfdirect — every target installs what it needs first, so a fresh clone needs only:
+#   make demo    run the platform on an SQLite file with synthetic data
+#   make test    run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export PYTHONDONTWRITEBYTECODE := 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DB ?= var/demo.sqlite3
+STATIC_STAMP := src/selfdirect/static/dist/selfdirect.css
+
+.PHONY: help install static demo demo-data run test test-fast test-browser lint typecheck bench clean
+
+help:
+	@echo "make demo        run selfdirect with synthetic data at http://$(HOST):$(PORT)/"
+	@echo "make test        run every test (browser tests need Debian's chromium)"
+	@echo "make test-fast   every test except the browser ones"
+	@echo "make lint        ruff; make typecheck: mypy"
+	@echo "make bench       benchmarks in bench/"
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(STATIC_STAMP): node_modules/.package-lock.json frontend/build.mjs frontend/selfdirect.scss
+	npm run --silent build
+
+static: $(STATIC_STAMP)
+
+demo: install static
+	@mkdir -p var
+	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(PY) manage.py migrate --verbosity 0
+	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) $(PY) manage.py demo_load
+	@echo
+	@echo "selfdirect is running at http://$(HOST):$(PORT)/  (press Ctrl+C to stop)"
+	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install static
+	$(PY) -m pytest
+
+test-fast: install static
+	$(PY) -m pytest -m "not browser"
+
+test-browser: install static
+	$(PY) -m pytest -m browser
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy src
+
+bench: install static
+	$(PY) bench/generate_people.py
+
+clean:
+	rm -rf $(VENV) node_modules src/selfdirect/static/dist staticfiles var .pytest_cache

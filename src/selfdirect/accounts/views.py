@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+
+from selfdirect.accounts.forms import SignInForm
+from selfdirect.core.permissions import public
+
+sign_in = public(auth_views.LoginView.as_view(
+    template_name="accounts/sign_in.html", authentication_form=SignInForm,
+    redirect_authenticated_user=True))
+sign_out = public(auth_views.LogoutView.as_view())

@@ -1,0 +1,167 @@
+"""The HTTP API, at /api/, with its OpenAPI description at /api/docs.
+
+Thin: each operation checks its permission (``api_permission``), calls the same
+selectors and services as the pages, and returns a schema."""
+
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Query, Router, Status
+
+from selfdirect.api.auth import BearerToken, Session
+from selfdirect.api.permissions import AUTHENTICATED, api_permission
+from selfdirect.api.schemas import (
+    AuthorityOut,
+    ErrorOut,
+    MeOut,
+    PersonIn,
+    PersonOut,
+    PersonPage,
+    PersonPatch,
+)
+from selfdirect.authorities.models import Authority, StaffRole
+from selfdirect.authorities.selectors import user_roles
+from selfdirect.people import services
+from selfdirect.people.models import Person
+from selfdirect.people.rules import STAFF_EDIT
+from selfdirect.people.selectors import (
+    PersonSearch,
+    person_get,
+    person_search,
+    portal_people_queryset,
+)
+
+api = NinjaAPI(
+    title="selfdirect API",
+    version="1",
+    description="Self-directed Support records. Every call is checked against the same "
+                "permission rules as the pages; a record you may not see is reported as "
+                "not found, and the attempt is logged.",
+    auth=[Session(), BearerToken()],
+    urls_namespace="api",
+)
+
+
+def _errors(exc: ValidationError) -> list[dict[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    return [{"field": "__all__", "message": m} for m in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> Any:
+    return api.create_response(request, {"detail": "The data was not valid.",
+                                         "errors": _errors(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> Any:
+    return api.create_response(request, {"detail": "You do not have permission to do this."},
+                               status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> Any:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+def person_out(person: Person) -> dict[str, Any]:
+    return {
+        **{f: getattr(person, f) for f in (
+            "id", "given_name", "family_name", "preferred_name", "pronouns", "date_of_birth",
+            "chi_number", "nhs_number", "address_line_1", "address_line_2", "town", "postcode",
+            "phone", "email", "contact_preference", "client_group")},
+        "authority_code": person.authority.code,
+        "team": person.team.name if person.team else None,
+        "allocated_worker": (person.allocated_worker.get_full_name()
+                             if person.allocated_worker else None),
+        "communication_needs": [{"kind": n.kind, "label": n.get_kind_display(),
+                                 "detail": n.detail} for n in person.communication_needs.all()],
+    }
+
+
+me_router = Router(tags=["me"])
+authorities_router = Router(tags=["authorities"])
+people_router = Router(tags=["people"])
+
+
+@me_router.get("", response=MeOut, summary="The signed-in user")
+@api_permission(AUTHENTICATED)
+def me(request: Any) -> Any:
+    user = request.user
+    roles = StaffRole.objects.filter(user=user, active=True).select_related("authority")
+    return {
+        "id": user.pk, "username": user.username, "name": user.get_full_name(),
+        "roles": [{"authority": r.authority.name, "authority_code": r.authority.code,
+                   "role": r.role} for r in roles],
+        "people_in_own_portal": list(portal_people_queryset(user=user).values_list("pk", flat=True)),
+    }
+
+
+@authorities_router.get("", response=list[AuthorityOut], summary="Authorities you work in")
+@api_permission(AUTHENTICATED)
+def authority_list(request: Any) -> Any:
+    return Authority.objects.filter(pk__in=list(user_roles(request.user).by_authority))
+
+
+@people_router.get("", response=PersonPage, summary="Find people you may see")
+@api_permission("people.search_people")
+def person_list(request: Any, name: str = "", identifier: str = "", postcode: str = "",
+                date_of_birth: datetime.date | None = None, mine: bool = False,
+                page: int = Query(1, ge=1), page_size: int = Query(25, ge=1, le=200)) -> Any:
+    qs = person_search(user=request.user, search=PersonSearch(
+        name=name, identifier=identifier, postcode=postcode, date_of_birth=date_of_birth,
+        mine_only=mine))
+    start = (page - 1) * page_size
+    items = list(qs[start:start + page_size])
+    return {"count": qs.count(), "page": page, "page_size": page_size,
+            "items": [person_out(p) for p in items]}
+
+
+@people_router.get("/{int:person_id}", response={200: PersonOut, 404: ErrorOut},
+                   summary="One person's record")
+@api_permission("people.view_person")
+def person_read(request: Any, person_id: int) -> Any:
+    return person_out(person_get(user=request.user, person_id=person_id,
+                                 path=request.path, channel="api"))
+
+
+@people_router.post("", response={201: PersonOut, 403: ErrorOut, 422: ErrorOut},
+                    summary="Record a new person")
+@api_permission("people.add_person")
+def person_create(request: Any, payload: PersonIn) -> Any:
+    allowed = user_roles(request.user).authorities_with(*STAFF_EDIT)
+    data = payload.dict()
+    code = data.pop("authority_code")
+    if code:
+        authority = Authority.objects.filter(code=code, pk__in=allowed).first()
+        if authority is None:
+            raise ValidationError({"authority_code": "Enter the code of an authority you work in"})
+    elif len(allowed) == 1:
+        authority = Authority.objects.get(pk=allowed[0])
+    else:
+        raise ValidationError({"authority_code": "Enter the authority code: you work in more than one"})
+    person = services.person_create(actor=request.user, authority=authority, channel="api", **data)
+    return Status(201, person_out(person_get(user=request.user, person_id=person.pk, log=False)))
+
+
+@people_router.patch("/{int:person_id}", response={200: PersonOut, 403: ErrorOut,
+                                                   404: ErrorOut, 422: ErrorOut},
+                     summary="Change a person's details")
+@api_permission("people.view_person")
+def person_update(request: Any, person_id: int, payload: PersonPatch) -> Any:
+    person = person_get(user=request.user, person_id=person_id, path=request.path,
+                        channel="api")
+    changes = payload.dict(exclude_unset=True)
+    services.person_update(actor=request.user, person=person, channel="api", **changes)
+    return person_out(person_get(user=request.user, person_id=person.pk, log=False))
+
+
+api.add_router("/me", me_router)
+api.add_router("/authorities", authorities_router)
+api.add_router("/people", people_router)
+
+__all__ = ["api"]

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import datetime
+
+from ninja import Field, Schema
+
+
+class AuthorityOut(Schema):
+    id: int
+    name: str
+    code: str
+    country: str
+
+
+class RoleOut(Schema):
+    authority: str
+    authority_code: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    roles: list[RoleOut]
+    people_in_own_portal: list[int]
+
+
+class NeedOut(Schema):
+    kind: str
+    label: str
+    detail: str
+
+
+class PersonOut(Schema):
+    id: int
+    authority_code: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    pronouns: str
+    date_of_birth: datetime.date
+    chi_number: str
+    nhs_number: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+    phone: str
+    email: str
+    contact_preference: str
+    client_group: str
+    team: str | None
+    allocated_worker: str | None
+    communication_needs: list[NeedOut]
+
+
+class PersonPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PersonOut]
+
+
+class PersonIn(Schema):
+    authority_code: str | None = Field(
+        None, description="Required when you work in more than one authority.")
+    given_name: str
+    family_name: str
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: datetime.date
+    chi_number: str = ""
+    nhs_number: str = ""
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    contact_preference: str = ""
+    client_group: str = "not_known"
+    notes: str = ""
+
+
+class PersonPatch(Schema):
+    given_name: str | None = None
+    family_name: str | None = None
+    preferred_name: str | None = None
+    pronouns: str | None = None
+    date_of_birth: datetime.date | None = None
+    chi_number: str | None = None
+    nhs_number: str | None = None
+    address_line_1: str | None = None
+    address_line_2: str | None = None
+    town: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    contact_preference: str | None = None
+    client_group: str | None = None
+    notes: str | None = None
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from selfdirect.audit.models import AccessLog
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "person_id", "outcome", "channel", "path")
+    list_filter = ("outcome", "channel")
+    readonly_fields = [f.name for f in AccessLog._meta.fields]
+
+    def has_add_permission(self, request):  # the log is written by the platform only
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

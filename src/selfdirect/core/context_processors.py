@@ -1,0 +1,28 @@
+"""Template context shared by every page: who is signed in, where, and the navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from selfdirect.authorities.selectors import user_current_authority
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "current_authority": None}
+    items: list[tuple[str, str, str | None]] = [("dashboard", "Home", None)]
+    if user.has_perm("people.search_people"):
+        items.append(("people-search", "People", None))
+    if user.has_perm("portal.view_own_pages"):
+        items.append(("portal-home", "My support", None))
+    path = request.path
+    nav = []
+    for name, text, _ in items:
+        href = reverse(name)
+        nav.append({"href": href, "text": text,
+                    "current": path == href or (href != "/" and path.startswith(href) and name != "dashboard")})
+    return {"nav_items": nav, "current_authority": user_current_authority(request)}

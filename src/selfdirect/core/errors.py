@@ -1,0 +1,21 @@
+"""Error pages in plain English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+
+def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -1,0 +1,191 @@
+"""GOV.UK Design System forms for Django.
+
+``GovukFormRenderer`` (settings.FORM_RENDERER) renders every form field with GOV.UK markup
+from ``core/templates/govuk/``: label, hint, error message, the input with its GOV.UK
+classes, radios and checkboxes as GOV.UK components, dates as the three-box date input.
+Pages write ``{{ form }}`` or ``{{ form.field_name.as_field_group }}``; nothing else.
+See docs/decisions/0002-govuk-forms.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+
+_INPUT_CLASS = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "radioselect": "govuk-radios__input",
+    "checkboxselectmultiple": "govuk-checkboxes__input",
+    "checkboxinput": "govuk-checkboxes__input",
+    "fileinput": "govuk-file-upload",
+}
+_ERROR_CLASS = {
+    "textarea": "govuk-textarea--error",
+    "select": "govuk-select--error",
+    "fileinput": "govuk-file-upload--error",
+}
+
+
+class GovukBoundField(BoundField):
+    """Adds GOV.UK classes and the hint/error ``aria-describedby`` to each input."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        kind = self.widget_type
+        css = _INPUT_CLASS.get(kind, "govuk-input")
+        if self.errors:
+            css += " " + _ERROR_CLASS.get(kind, "govuk-input--error")
+        extra = self.field.widget.attrs.get("class")
+        attrs["class"] = f"{css} {extra}" if extra else css
+        if not self.use_fieldset:
+            described = []
+            if self.help_text:
+                described.append(f"{self.auto_id}-hint")
+            if self.errors:
+                described.append(f"{self.auto_id}-error")
+            if described:
+                attrs["aria-describedby"] = " ".join(described)
+            else:
+                attrs.pop("aria-describedby", None)
+        return attrs
+
+    @property
+    def is_date_input(self) -> bool:
+        return isinstance(self.field.widget, GovukDateWidget)
+
+    @property
+    def is_choice_group(self) -> bool:
+        return self.widget_type in ("radioselect", "checkboxselectmultiple")
+
+
+class GovukFormRenderer(DjangoTemplates):
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukForm(forms.Form):
+    """Base for every form: server-side validation only, as the GOV.UK pattern asks."""
+
+    use_required_attribute = False
+
+
+class GovukModelForm(forms.ModelForm):
+    use_required_attribute = False
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes: the GOV.UK date input."""
+
+    template_name = "govuk/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        numeric = {"inputmode": "numeric"}
+        widgets = {
+            "day": forms.TextInput(attrs=numeric),
+            "month": forms.TextInput(attrs=numeric),
+            "year": forms.TextInput(attrs=numeric),
+        }
+        super().__init__(widgets, attrs)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        final = context["widget"]["attrs"]
+        context["widget"]["has_error"] = final.get("aria-invalid") == "true"
+        prefix = self.attrs.get("data-autocomplete")
+        context["widget"]["autocomplete"] = (
+            [f"{prefix}-day", f"{prefix}-month", f"{prefix}-year"] if prefix else ["off"] * 3)
+        for sub, auto in zip(context["widget"]["subwidgets"], context["widget"]["autocomplete"],
+                             strict=True):
+            sub["autocomplete"] = auto
+        return context
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year, with the GOV.UK error messages.
+
+    ``past_only`` refuses today and later (a date of birth); messages name the field by
+    its label, for example "Date of birth must be in the past".
+    """
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, past_only: bool = False, earliest: datetime.date | None = None,
+                 **kwargs: Any) -> None:
+        self.past_only = past_only
+        self.earliest = earliest
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def _name(self) -> str:
+        return str(self.label or "Date")
+
+    def clean(self, value: Any) -> datetime.date | None:
+        name = self._name()
+        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter {name.lower()}", code="required")
+            return None
+        missing = [label for label, part in zip(("a day", "a month", "a year"), parts, strict=True)
+                   if not part]
+        if missing:
+            raise forms.ValidationError(f"{name} must include {' and '.join(missing)}",
+                                        code="incomplete")
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(f"{name} must be a real date, in numbers", code="invalid")
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        try:
+            result = datetime.date(year, month, day)
+        except ValueError as exc:
+            raise forms.ValidationError(f"{name} must be a real date", code="invalid") from exc
+        if self.past_only and result >= datetime.date.today():
+            raise forms.ValidationError(f"{name} must be in the past", code="future")
+        if self.earliest and result < self.earliest:
+            raise forms.ValidationError(
+                f"{name} must be after {self.earliest:%-d %B %Y}", code="too_early")
+        return result
+
+    def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() overrides
+        return data_list
+
+
+def max_length_message(label: str, limit: int) -> str:
+    """The GOV.UK wording for a too-long answer."""
+    return f"{label} must be {limit:,} characters or fewer"
+
+
+def apply_govuk_messages(form: forms.BaseForm) -> None:
+    """Give every field GOV.UK-style messages that name it: "Enter family name",
+    "Family name must be 100 characters or fewer"."""
+    for field in form.fields.values():
+        label = str(field.label or "")
+        if isinstance(field, GovukDateField):
+            continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.MultipleChoiceField):
+            field.error_messages["required"] = f"Select {label.lower()}"
+            field.error_messages["invalid_choice"] = f"Select {label.lower()} from the list"  # noqa: S608
+        else:
+            field.error_messages["required"] = f"Enter {label.lower()}"
+        max_length = getattr(field, "max_length", None)
+        if max_length:
+            for validator in field.validators:
+                if isinstance(validator, MaxLengthValidator):
+                    validator.message = max_length_message(label, max_length)
+        if isinstance(field, forms.EmailField):
+            field.error_messages["invalid"] = (
+                f"Enter {label.lower()} in the correct format, like name@example.com")

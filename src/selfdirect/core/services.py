@@ -1,0 +1,22 @@
+"""Helpers every service uses: permission checks and history attribution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+
+def require_perm(actor: Any, permission: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless ``actor`` holds ``permission`` (for ``obj``)."""
+    if actor is None or not actor.has_perm(permission, obj):
+        raise PermissionDenied(f"Not allowed: {permission}")
+
+
+def save_with_history(instance: models.Model, *, actor: Any, reason: str) -> None:
+    """Validate, then save, recording who made the change and why in its history."""
+    instance.full_clean()
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.save()

@@ -1,0 +1,145 @@
+"""Reads of people's records, each a fixed number of queries whatever the data size.
+
+``person_visible_queryset`` is the query form of ``people.rules.can_view_person``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from selfdirect.audit.models import AccessLog
+from selfdirect.audit.services import access_log_record
+from selfdirect.authorities.selectors import user_roles
+from selfdirect.people.models import (
+    LEGAL_POWER_KINDS,
+    Access,
+    CommunicationNeed,
+    Consent,
+    Person,
+    Relationship,
+)
+from selfdirect.people.rules import AUTHORITY_WIDE_VIEW, CASELOAD_VIEW
+from selfdirect.people.validators import normalise_chi, normalise_postcode
+
+
+def _relationships_in_force(user: Any) -> QuerySet[Relationship]:
+    return Relationship.objects.filter(
+        Q(consent_given=True) | Q(kind__in=list(LEGAL_POWER_KINDS)),
+        user=user, ended_on__isnull=True, access__in=[Access.VIEW, Access.ACT],
+    )
+
+
+def portal_people_queryset(*, user: Any) -> QuerySet[Person]:
+    """The people whose records this user may open as themself or through a relationship."""
+    if not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    return Person.objects.filter(
+        Q(user=user) | Q(pk__in=_relationships_in_force(user).values("person_id")))
+
+
+def person_visible_queryset(*, user: Any) -> QuerySet[Person]:
+    """Every person ``user`` may see: the query form of ``can_view_person``."""
+    if not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    roles = user_roles(user)
+    condition = Q(user=user) | Q(pk__in=_relationships_in_force(user).values("person_id"))
+    wide = roles.authorities_with(*AUTHORITY_WIDE_VIEW)
+    if wide:
+        condition |= Q(authority_id__in=wide)
+    for authority_id in roles.authorities_with(*CASELOAD_VIEW):
+        caseload = Q(allocated_worker=user)
+        teams = roles.teams_in(authority_id)
+        if teams:
+            caseload |= Q(team_id__in=list(teams))
+        condition |= Q(authority_id=authority_id) & caseload
+    return Person.objects.filter(condition)
+
+
+def _with_list_relations(qs: QuerySet[Person]) -> QuerySet[Person]:
+    return qs.select_related("authority", "team", "allocated_worker").prefetch_related(
+        Prefetch("communication_needs", queryset=CommunicationNeed.objects.order_by("kind")))
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    """What a worker typed to find someone. Every part is optional."""
+
+    name: str = ""
+    identifier: str = ""
+    postcode: str = ""
+    date_of_birth: datetime.date | None = None
+    mine_only: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.identifier or self.postcode or self.date_of_birth
+                    or self.mine_only)
+
+
+def person_search(*, user: Any, search: PersonSearch) -> QuerySet[Person]:
+    """People visible to ``user`` who match ``search``, ordered by name."""
+    qs = person_visible_queryset(user=user)
+    for token in re.split(r"\s+", search.name.strip()):
+        if token:
+            qs = qs.filter(Q(given_name__icontains=token) | Q(family_name__icontains=token)
+                           | Q(preferred_name__icontains=token))
+    if search.identifier:
+        number = normalise_chi(search.identifier)
+        qs = qs.filter(Q(chi_number=number) | Q(nhs_number=number))
+    if search.postcode:
+        qs = qs.filter(postcode__startswith=normalise_postcode(search.postcode))
+    if search.date_of_birth:
+        qs = qs.filter(date_of_birth=search.date_of_birth)
+    if search.mine_only:
+        qs = qs.filter(allocated_worker=user)
+    return _with_list_relations(qs).order_by("family_name", "given_name", "id")
+
+
+def person_caseload(*, user: Any) -> QuerySet[Person]:
+    """The people allocated to ``user``: the worker's own caseload."""
+    return _with_list_relations(
+        person_visible_queryset(user=user).filter(allocated_worker=user)
+    ).order_by("family_name", "given_name", "id")
+
+
+def person_get(*, user: Any, person_id: int, permission: str = "people.view_person",
+               path: str = "", channel: str = "page", log: bool = True) -> Person:
+    """Load one person for ``user`` with everything the person page shows.
+
+    Raises ``Http404`` (never 403: the record's existence is not disclosed) when the user
+    may not hold ``permission`` for it, and writes the access log either way.
+    """
+    person = (
+        Person.objects.select_related("authority", "team", "allocated_worker", "user",
+                                      "preferences", "equality")
+        .prefetch_related(
+            Prefetch("communication_needs", queryset=CommunicationNeed.objects.order_by("kind")),
+            Prefetch("relationships", queryset=Relationship.objects.select_related("user")),
+            Prefetch("consents", queryset=Consent.objects.select_related(
+                "relationship", "recorded_by")),
+        )
+        .filter(pk=person_id).first()
+    )
+    allowed = person is not None and user.has_perm(permission, person)
+    if log:
+        access_log_record(user=user, person_id=person_id, path=path, channel=channel,
+                          outcome=AccessLog.Outcome.VIEWED if allowed else AccessLog.Outcome.DENIED)
+    if not allowed:
+        raise Http404("No person found.")
+    assert person is not None
+    return person
+
+
+def communication_needs_summary(person: Person) -> list[str]:
+    """Short lines for the needs banner, from the prefetched needs."""
+    return [str(need) for need in person.communication_needs.all()]
+
+
+def consent_history(person: Person) -> list[Consent]:
+    return list(person.consents.all())

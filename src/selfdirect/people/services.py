@@ -1,0 +1,222 @@
+"""Every change to a person's record. Each function is one transaction, checks the
+actor's permission and leaves history: who, when, what and why."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from selfdirect.audit.models import AccessLog
+from selfdirect.audit.services import access_log_record
+from selfdirect.authorities.models import Authority, Role, StaffRole, Team
+from selfdirect.authorities.selectors import user_roles
+from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.people.models import (
+    CommunicationNeed,
+    Consent,
+    ConsentScope,
+    EqualityInfo,
+    NeedKind,
+    Person,
+    Preferences,
+    Relationship,
+)
+from selfdirect.people.rules import STAFF_EDIT
+
+# Fields a worker may set on the person record through person_create / person_update.
+PERSON_FIELDS = (
+    "given_name", "family_name", "preferred_name", "pronouns", "date_of_birth",
+    "chi_number", "nhs_number", "address_line_1", "address_line_2", "town", "postcode",
+    "phone", "email", "contact_preference", "client_group", "notes",
+)
+# Fields the person (or someone acting for them) may change from their own pages.
+SELF_SERVICE_FIELDS = ("preferred_name", "pronouns", "phone", "email", "contact_preference",
+                       "address_line_1", "address_line_2", "town", "postcode")
+
+
+def _log_change(actor: Any, person: Person, channel: str) -> None:
+    access_log_record(user=actor, person_id=person.pk, outcome=AccessLog.Outcome.CHANGED,
+                      channel=channel, path=f"person:{person.pk}")
+
+
+@transaction.atomic
+def person_create(*, actor: Any, authority: Authority, channel: str = "page",
+                  **fields: Any) -> Person:
+    """Record a new person in ``authority``. A worker's new person joins the worker's team."""
+    if not user_roles(actor).has(authority.pk, *STAFF_EDIT):
+        raise PermissionDenied("You cannot add people in this authority.")
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown person fields: {sorted(unknown)}")
+    person = Person(authority=authority, **fields)
+    teams = user_roles(actor).teams_in(authority.pk)
+    if user_roles(actor).has(authority.pk, Role.SOCIAL_WORKER):
+        person.allocated_worker = actor
+        if teams:
+            person.team_id = min(teams)
+    save_with_history(person, actor=actor, reason="Person recorded")
+    _log_change(actor, person, channel)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, channel: str = "page",
+                  **fields: Any) -> Person:
+    """Change the person's details. Staff who may edit change any field; the person and
+    those acting for them change contact details only."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if actor.has_perm("people.change_person", person):
+        allowed = PERSON_FIELDS
+    elif actor.has_perm("people.act_for_person", person):
+        allowed = SELF_SERVICE_FIELDS
+    else:
+        raise PermissionDenied("You cannot change this person's record.")
+    refused = set(fields) - set(allowed)
+    if refused:
+        raise PermissionDenied(f"You cannot change: {', '.join(sorted(refused))}")
+    for name, value in fields.items():
+        setattr(person, name, value)
+    save_with_history(person, actor=actor, reason="Details updated")
+    _log_change(actor, person, channel)
+    return person
+
+
+@transaction.atomic
+def person_allocate(*, actor: Any, person: Person, team: Team | None,
+                    worker: Any | None) -> Person:
+    """Allocate the person to a team and, optionally, a worker in it."""
+    require_perm(actor, "people.allocate_person", person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if team is not None and team.authority_id != person.authority_id:
+        raise ValidationError({"team": "Choose a team in the person's own authority."})
+    if worker is not None:
+        holds = StaffRole.objects.filter(
+            user=worker, authority_id=person.authority_id, active=True,
+            role__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER])
+        if not holds.exists():
+            raise ValidationError({"worker": "Choose a worker in the person's own authority."})
+        if team is not None and not holds.filter(team=team).exists():
+            raise ValidationError({"worker": "Choose a worker in the chosen team."})
+    person.team = team
+    person.allocated_worker = worker
+    who = worker.get_full_name() if worker else "no worker"
+    save_with_history(person, actor=actor,
+                      reason=f"Allocated to {team.name if team else 'no team'}, {who}")
+    _log_change(actor, person, "page")
+    return person
+
+
+@transaction.atomic
+def communication_needs_set(*, actor: Any, person: Person,
+                            needs: dict[str, str]) -> list[CommunicationNeed]:
+    """Replace the person's communication and access needs with ``needs`` (kind -> detail)."""
+    if not (actor.has_perm("people.change_person", person)
+            or actor.has_perm("people.act_for_person", person)):
+        raise PermissionDenied("You cannot change this person's needs.")
+    unknown = set(needs) - set(NeedKind.values)
+    if unknown:
+        raise ValidationError({"kinds": f"Unknown need: {', '.join(sorted(unknown))}"})
+    current = {n.kind: n for n in person.communication_needs.all()}
+    for kind, need in current.items():
+        if kind not in needs:
+            need._history_user = actor  # type: ignore[attr-defined]
+            need._change_reason = "Need removed"  # type: ignore[attr-defined]
+            need.delete()
+    kept = []
+    for kind, detail in needs.items():
+        need = current.get(kind) or CommunicationNeed(person=person, kind=kind)
+        if need.pk is None or need.detail != detail:
+            need.detail = detail
+            save_with_history(need, actor=actor, reason="Need recorded")
+        kept.append(need)
+    _log_change(actor, person, "page")
+    return kept
+
+
+@transaction.atomic
+def preferences_update(*, actor: Any, person: Person, **fields: Any) -> Preferences:
+    if not (actor.has_perm("people.change_person", person)
+            or actor.has_perm("people.act_for_person", person)):
+        raise PermissionDenied("You cannot change this person's preferences.")
+    prefs, _ = Preferences.objects.get_or_create(person=person)
+    for name, value in fields.items():
+        setattr(prefs, name, value)
+    save_with_history(prefs, actor=actor, reason="Preferences updated")
+    _log_change(actor, person, "page")
+    return prefs
+
+
+@transaction.atomic
+def equality_update(*, actor: Any, person: Person, **fields: Any) -> EqualityInfo:
+    """Self-declared: recorded by the person, someone acting for them, or a worker asking them."""
+    if not (actor.has_perm("people.change_person", person)
+            or actor.has_perm("people.act_for_person", person)):
+        raise PermissionDenied("You cannot change this person's equality information.")
+    info, _ = EqualityInfo.objects.get_or_create(person=person)
+    for name, value in fields.items():
+        setattr(info, name, value)
+    save_with_history(info, actor=actor, reason="Equality information updated")
+    _log_change(actor, person, "page")
+    return info
+
+
+@transaction.atomic
+def relationship_add(*, actor: Any, person: Person, **fields: Any) -> Relationship:
+    """Record a carer, representative, attorney, guardian or advocate.
+
+    Access for a carer, representative or advocate starts only when the person's consent
+    is recorded (``consent_record``); an attorney or guardian needs the powers and the
+    document reference instead."""
+    require_perm(actor, "people.manage_relationships", person)
+    rel = Relationship(person=person, **fields)
+    if rel.is_legal_power:
+        errors = {}
+        if not rel.powers_held.strip():
+            errors["powers_held"] = "Enter the powers held, as the document states them"
+        if not rel.document_reference.strip():
+            errors["document_reference"] = "Enter the reference of the power of attorney or guardianship order"
+        if errors:
+            raise ValidationError(errors)
+    save_with_history(rel, actor=actor, reason="Relationship recorded")
+    _log_change(actor, person, "page")
+    return rel
+
+
+@transaction.atomic
+def relationship_end(*, actor: Any, relationship: Relationship,
+                     ended_on: datetime.date | None = None) -> Relationship:
+    require_perm(actor, "people.manage_relationships", relationship.person)
+    rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    rel.ended_on = ended_on or timezone.localdate()
+    save_with_history(rel, actor=actor, reason="Relationship ended")
+    return rel
+
+
+@transaction.atomic
+def consent_record(*, actor: Any, person: Person, scope: str, decision: str, method: str,
+                   relationship: Relationship | None = None, recipient: str = "",
+                   note: str = "") -> Consent:
+    """Record the person's decision to give or withdraw consent.
+
+    Consent rows are never edited: each decision is a new row, the latest one stands.
+    For access by a relationship, the relationship's access follows at once.
+    """
+    require_perm(actor, "people.record_consent", person)
+    if relationship is not None and relationship.person_id != person.pk:
+        raise ValidationError({"relationship": "Choose one of this person's relationships."})
+    if scope == ConsentScope.SHARE_WITH_RELATIONSHIP and relationship is None:
+        raise ValidationError({"relationship": "Choose who the consent is for."})
+    consent = Consent(person=person, scope=scope, decision=decision, method=method,
+                      relationship=relationship, recipient=recipient, note=note,
+                      recorded_by=actor)
+    save_with_history(consent, actor=actor, reason=f"Consent {decision}")
+    if relationship is not None and scope == ConsentScope.SHARE_WITH_RELATIONSHIP:
+        rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
+        rel.consent_given = decision == Consent.Decision.GIVEN
+        save_with_history(rel, actor=actor, reason=f"Consent {decision} for access")
+    _log_change(actor, person, "page")
+    return consent

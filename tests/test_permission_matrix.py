@@ -1,0 +1,157 @@
+"""Every role against every page: who gets the page, who is refused, who is sent to sign in.
+
+The matrix is the specification. A new page must be added here, or
+``test_every_page_is_in_the_matrix`` fails; a page without a permission marker is refused
+by the middleware, or ``test_every_page_declares_a_permission`` fails.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from selfdirect.core.permissions import is_delegated, view_permission
+from selfdirect.people.models import Access, Consent, ConsentMethod, ConsentScope
+from selfdirect.people.services import consent_record, relationship_add
+from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
+
+# Who is asking. The target person lives in Edinburgh, in the North East team, and is
+# allocated to scot_social_worker.
+ACTORS = [
+    "anonymous", "nobody",
+    "scot_social_worker", "scot_other_social_worker", "scot_team_manager",
+    "scot_panel_member", "scot_finance_officer", "scot_provider_user", "scot_commissioner",
+    "scot_administrator",
+    "eng_social_worker", "eng_team_manager", "eng_finance_officer", "eng_administrator",
+    "the_person", "carer_viewing", "attorney_acting", "advocate_withdrawn",
+]
+
+OK, SIGN_IN, REFUSED, NOT_FOUND = 200, 302, 403, 404
+
+
+def row(default, **overrides):
+    return {actor: overrides.get(actor, default) for actor in ACTORS}
+
+
+# What a staff member with no view of the person gets: 403 when their role can never see
+# people, 404 when it can but not this person (its existence is not disclosed).
+_VIEW = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK, scot_other_social_worker=NOT_FOUND,
+            scot_team_manager=OK, scot_finance_officer=OK, eng_social_worker=NOT_FOUND,
+            eng_team_manager=NOT_FOUND, eng_finance_officer=NOT_FOUND, the_person=OK,
+            carer_viewing=OK, attorney_acting=OK)
+_EDIT_OR_ACT = {**_VIEW, "scot_finance_officer": NOT_FOUND, "carer_viewing": NOT_FOUND}
+_STAFF_EDIT = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+                  scot_other_social_worker=NOT_FOUND, scot_team_manager=OK,
+                  eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND)
+_SEARCH = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK, scot_other_social_worker=OK,
+              scot_team_manager=OK, scot_finance_officer=OK, eng_social_worker=OK,
+              eng_team_manager=OK, eng_finance_officer=OK)
+
+MATRIX: dict[str, dict[str, int]] = {
+    "home": row(302),
+    "healthz": row(OK),
+    "accessibility": row(OK),
+    "privacy": row(OK),
+    "sign-in": row(302, anonymous=OK),
+    "dashboard": row(OK, anonymous=SIGN_IN),
+    "people-search": _SEARCH,
+    "person-create": row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+                         scot_other_social_worker=OK, scot_team_manager=OK,
+                         eng_social_worker=OK, eng_team_manager=OK),
+    "person-detail": _VIEW,
+    "person-edit": _EDIT_OR_ACT,
+    "person-needs": _EDIT_OR_ACT,
+    "person-preferences": _EDIT_OR_ACT,
+    "person-equality": _EDIT_OR_ACT,
+    "person-allocate": row(REFUSED, anonymous=SIGN_IN, scot_team_manager=OK,
+                           eng_team_manager=NOT_FOUND),
+    "relationship-add": _STAFF_EDIT,
+    "consent-add": _STAFF_EDIT,
+    "portal-home": row(REFUSED, anonymous=SIGN_IN, the_person=OK, carer_viewing=OK,
+                       attorney_acting=OK),
+}
+# Pages that act rather than show (sign-out takes a POST), tested elsewhere.
+NOT_GET_PAGES = {"sign-out"}
+PERSON_PAGES = {name for name in MATRIX if name.startswith(("person-", "relationship-", "consent-"))
+                and name != "person-create"}
+
+
+def _named_patterns(resolver=None, namespaces=()):
+    """Every URL pattern with the namespaces it sits in."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from _named_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            yield entry, namespaces
+
+
+def test_every_page_declares_a_permission():
+    missing = [p.name or str(p.pattern) for p, ns in _named_patterns()
+               if not is_delegated(p.callback, ns) and view_permission(p.callback) is None]
+    assert missing == []
+
+
+def test_every_page_is_in_the_matrix():
+    ours = {p.name for p, ns in _named_patterns() if not is_delegated(p.callback, ns)}
+    assert ours == set(MATRIX) | NOT_GET_PAGES
+
+
+@pytest.fixture
+def cast(world):
+    """The actors, signed-in-able, and the person they are asked about."""
+    manager = world.user("scot_team_manager")
+    person = PersonFactory(authority=world.scot, team=world.scot_team,
+                           allocated_worker=world.user("scot_social_worker"))
+    users = dict(world.users)
+    users["the_person"] = UserFactory(username="the_person")
+    person.user = users["the_person"]
+    person.save()
+
+    def related(name, kind, access, consent, **extra):
+        users[name] = UserFactory(username=name)
+        rel = relationship_add(actor=manager, person=person, kind=kind, name=name,
+                               user=users[name], access=access, **extra)
+        for decision in consent:
+            consent_record(actor=manager, person=person, relationship=rel, decision=decision,
+                           scope=ConsentScope.SHARE_WITH_RELATIONSHIP, method=ConsentMethod.VERBAL)
+
+    related("carer_viewing", "unpaid_carer", Access.VIEW, [Consent.Decision.GIVEN])
+    related("attorney_acting", "welfare_attorney", Access.ACT, [],
+            powers_held="Welfare decisions", document_reference="OPG-123")
+    related("advocate_withdrawn", "advocate", Access.VIEW,
+            [Consent.Decision.GIVEN, Consent.Decision.WITHDRAWN])
+    return users, person
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", sorted(MATRIX))
+def test_permission_matrix(client, cast, page):
+    users, person = cast
+    url = reverse(page, args=[person.pk]) if page in PERSON_PAGES else reverse(page)
+    got = {}
+    for actor in ACTORS:
+        client.logout()
+        if actor != "anonymous":
+            assert client.login(username=actor, password=TEST_PASSWORD)
+        got[actor] = client.get(url).status_code
+    assert got == MATRIX[page]
+
+
+@pytest.mark.django_db
+def test_posting_to_a_page_is_held_to_the_same_rule(client, cast):
+    users, person = cast
+    client.login(username="scot_other_social_worker", password=TEST_PASSWORD)
+    response = client.post(reverse("person-edit", args=[person.pk]), {"given_name": "Hacked"})
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.given_name != "Hacked"
+
+
+@pytest.mark.django_db
+def test_sign_out_needs_a_post(client, world):
+    client.login(username="scot_social_worker", password=TEST_PASSWORD)
+    assert client.get(reverse("sign-out")).status_code == 405
+    assert client.post(reverse("sign-out")).status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 302
