@@ -67,6 +67,8 @@ MATRIX: dict[str, dict[str, int]] = {
                            eng_team_manager=NOT_FOUND),
     "relationship-add": _STAFF_EDIT,
     "consent-add": _STAFF_EDIT,
+    "policy-list": row(REFUSED, anonymous=SIGN_IN, **{a: OK for a in ACTORS if a.startswith(("scot_", "eng_"))}),
+    "policy-detail": row(REFUSED, anonymous=SIGN_IN, **{a: OK for a in ACTORS if a.startswith(("scot_", "eng_"))}),
     "portal-home": row(REFUSED, anonymous=SIGN_IN, the_person=OK, carer_viewing=OK,
                        attorney_acting=OK),
 }
@@ -129,7 +131,12 @@ def cast(world):
 @pytest.mark.parametrize("page", sorted(MATRIX))
 def test_permission_matrix(client, cast, page):
     users, person = cast
-    url = reverse(page, args=[person.pk]) if page in PERSON_PAGES else reverse(page)
+    if page in PERSON_PAGES:
+        url = reverse(page, args=[person.pk])
+    elif page == "policy-detail":
+        url = reverse(page, args=["review.interval_months"])
+    else:
+        url = reverse(page)
     got = {}
     for actor in ACTORS:
         client.logout()

@@ -86,3 +86,57 @@ class StaffRole(models.Model):
 
         if self.team_id and self.team.authority_id != self.authority_id:
             raise ValidationError({"team": "Choose a team in the same authority as the role."})
+
+
+class PolicyKind(models.TextChoices):
+    MONEY = "money", "Money (pounds and pence)"
+    PERCENT = "percent", "Percentage"
+    DECIMAL = "decimal", "Number"
+    INTEGER = "integer", "Whole number"
+    CHOICE = "choice", "One of a list"
+
+
+class PolicyFigure(models.Model):
+    """One value of a policy figure, in force from ``effective_from``.
+
+    ``authority`` empty means the national default for ``country``. Values are stored as
+    canonical text: money as whole pence, percentages and numbers as exact decimals, so
+    nothing passes through float. See ``authorities.policy``.
+    """
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="policy_figures")
+    country = models.CharField(max_length=10, choices=Country.choices)
+    key = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=PolicyKind.choices)
+    value = models.CharField(max_length=50)
+    effective_from = models.DateField("applies from")
+    source = models.CharField(max_length=300, blank=True,
+                              help_text="Where the figure comes from: a guidance document, a decision")
+    reason = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "key", "effective_from"],
+                                    condition=models.Q(authority__isnull=True),
+                                    name="policy_default_once_per_date"),
+            models.UniqueConstraint(fields=["authority", "key", "effective_from"],
+                                    condition=models.Q(authority__isnull=False),
+                                    name="policy_local_once_per_date"),
+        ]
+        indexes = [models.Index(fields=["key", "country", "effective_from"])]
+
+    def __str__(self) -> str:
+        whose = self.authority.name if self.authority_id else f"{self.get_country_display()} default"
+        return f"{self.key} = {self.value} from {self.effective_from} ({whose})"
+
+    @property
+    def display_value(self) -> str:
+        from selfdirect.authorities.policy import display
+
+        return display(self.kind, self.value)

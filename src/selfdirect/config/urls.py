@@ -5,6 +5,7 @@ from selfdirect.accounts import views as account_views
 from selfdirect.api.api import api
 from selfdirect.core import views as core_views
 from selfdirect.portal import views as portal_views
+from selfdirect.workspace import policy_views
 from selfdirect.workspace import views as workspace_views
 
 handler404 = "selfdirect.core.errors.not_found"
@@ -31,6 +32,8 @@ urlpatterns = [
     path("people/<int:pk>/relationships/new/", workspace_views.relationship_add,
          name="relationship-add"),
     path("people/<int:pk>/consent/new/", workspace_views.consent_add, name="consent-add"),
+    path("settings/policy/", policy_views.policy_list, name="policy-list"),
+    path("settings/policy/<str:key>/", policy_views.policy_detail, name="policy-detail"),
     path("my/", portal_views.portal_home, name="portal-home"),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
