@@ -54,6 +54,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "privacy": row(OK),
     "sign-in": row(302, anonymous=OK),
     "dashboard": row(OK, anonymous=SIGN_IN),
+    # Only for staff with roles in two or more authorities (tested with one below).
+    "authority-switch": row(NOT_FOUND, anonymous=SIGN_IN),
     "people-search": _SEARCH,
     "person-create": row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
                          scot_other_social_worker=OK, scot_team_manager=OK,
@@ -162,3 +164,24 @@ def test_sign_out_needs_a_post(client, world):
     assert client.get(reverse("sign-out")).status_code == 405
     assert client.post(reverse("sign-out")).status_code == 302
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_staff_in_two_authorities_choose_where_they_work(client, world):
+    from selfdirect.authorities.models import Role
+    from tests.factories import StaffRoleFactory
+
+    user = world.user("scot_team_manager")
+    StaffRoleFactory(user=user, authority=world.eng, role=Role.SOCIAL_WORKER, team=world.eng_team)
+    client.login(username=user.username, password=TEST_PASSWORD)
+    assert client.get(reverse("authority-switch")).status_code == 200
+    response = client.post(reverse("authority-switch"), {"authority": world.eng.pk})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).context["current_authority"] == world.eng
+    # Choosing an authority where the user holds no role is refused with a message.
+    from tests.factories import AuthorityFactory
+
+    elsewhere = AuthorityFactory()
+    bad = client.post(reverse("authority-switch"), {"authority": elsewhere.pk})
+    assert bad.status_code == 200
+    assert "Select" in bad.content.decode()

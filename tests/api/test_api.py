@@ -168,3 +168,21 @@ def test_a_person_reads_their_own_record_but_cannot_search(client, world):
     assert client.get(f"/api/people/{other.pk}", **headers).status_code == 404
     assert client.get("/api/people", **headers).status_code == 403
     assert client.get("/api/me", **headers).json()["people_in_own_portal"] == [mine.pk]
+
+
+@pytest.mark.django_db
+def test_the_token_command_prints_a_working_token_once(client, world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from selfdirect.accounts.models import ApiToken
+
+    out = StringIO()
+    call_command("create_api_token", user="scot_team_manager", name="reporting", stdout=out)
+    raw = out.getvalue().strip()
+    assert not ApiToken.objects.filter(digest=raw).exists()  # only the digest is stored
+    response = client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.json()["username"] == "scot_team_manager"
+    with pytest.raises(CommandError, match="No user with the username 'ghost'"):
+        call_command("create_api_token", user="ghost", name="x")

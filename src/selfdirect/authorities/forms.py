@@ -36,3 +36,13 @@ class PolicyFigureForm(GovukForm):
                                                       "class": "govuk-input--width-5"})
         self.fields["effective_from"].initial = datetime.date.today()
         apply_govuk_messages(self)
+
+
+class AuthoritySwitchForm(GovukForm):
+    authority = forms.ModelChoiceField(label="Which authority are you working in?",
+                                       queryset=None, widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args: Any, authorities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = authorities
+        apply_govuk_messages(self)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sign-in/", account_views.sign_in, name="sign-in"),
     path("sign-out/", account_views.sign_out, name="sign-out"),
     path("dashboard/", workspace_views.dashboard, name="dashboard"),
+    path("authority/", workspace_views.authority_switch, name="authority-switch"),
     path("people/", workspace_views.people_search, name="people-search"),
     path("people/new/", workspace_views.person_create, name="person-create"),
     path("people/<int:pk>/", workspace_views.person_detail, name="person-detail"),

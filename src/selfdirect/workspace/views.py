@@ -247,3 +247,23 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_page(request, pk, permission_any=("people.record_consent",),
                       form_factory=factory, save=save, template="workspace/person_simple_form.html",
                       title="Record consent", success="The consent decision has been recorded.")
+
+
+@authenticated
+def authority_switch(request: HttpRequest) -> HttpResponse:
+    """Staff who work in more than one authority choose which one they are working in."""
+    from selfdirect.authorities.forms import AuthoritySwitchForm
+    from selfdirect.authorities.selectors import SESSION_KEY
+
+    ids = sorted(user_roles(request.user).by_authority)
+    if len(ids) < 2:
+        raise Http404
+    form = AuthoritySwitchForm(request.POST or None,
+                               authorities=Authority.objects.filter(pk__in=ids),
+                               initial={"authority": getattr(user_current_authority(request),
+                                                             "pk", None)})
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = form.cleaned_data["authority"].pk
+        messages.success(request, f"You are now working in {form.cleaned_data['authority'].name}.")
+        return redirect("dashboard")
+    return render(request, "workspace/authority_switch.html", {"form": form})
