@@ -62,6 +62,7 @@ MATRIX: dict[str, dict[str, int]] = {
                          eng_social_worker=OK, eng_team_manager=OK),
     "person-detail": _VIEW,
     "person-edit": _EDIT_OR_ACT,
+    "person-history": _STAFF_EDIT,
     "person-needs": _EDIT_OR_ACT,
     "person-preferences": _EDIT_OR_ACT,
     "person-equality": _EDIT_OR_ACT,

@@ -195,3 +195,23 @@ def test_person_list_and_page_run_the_same_queries_for_10_or_10000_people(client
     large = [_queries(client, url) for url in (search, detail, dashboard)]
     assert large == small
     assert small[0] <= 12, small
+
+
+@pytest.mark.django_db
+def test_the_history_page_says_who_changed_what_and_hides_equality_answers(client, world):
+    from selfdirect.people import services
+
+    worker = world.user("scot_social_worker")
+    person = services.person_create(actor=worker, authority=world.scot, given_name="Dan",
+                                    family_name="Reid", date_of_birth=datetime.date(1960, 5, 5))
+    services.person_update(actor=worker, person=person, preferred_name="Danny", phone="07700 900123")
+    services.communication_needs_set(actor=worker, person=person, needs={"cannot_write": ""})
+    services.equality_update(actor=worker, person=person, religion="buddhist")
+    sign_in(client, worker)
+    html = client.get(reverse("person-history", args=[person.pk])).content.decode()
+    assert "Changed: Details" in html
+    assert "preferred name, phone" in html.lower()
+    assert "Added: Communication need: Cannot write or hold a pen" in html
+    assert "Equality information" in html
+    assert "religion" not in html.lower() and "buddhist" not in html.lower()
+    assert worker.get_full_name() in html

@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/", workspace_views.people_search, name="people-search"),
     path("people/new/", workspace_views.person_create, name="person-create"),
     path("people/<int:pk>/", workspace_views.person_detail, name="person-detail"),
+    path("people/<int:pk>/history/", workspace_views.person_history, name="person-history"),
     path("people/<int:pk>/edit/", workspace_views.person_edit, name="person-edit"),
     path("people/<int:pk>/needs/", workspace_views.person_needs, name="person-needs"),
     path("people/<int:pk>/preferences/", workspace_views.person_preferences,

@@ -119,6 +119,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relationships": user.has_perm("people.manage_relationships", person),
         "consent": user.has_perm("people.record_consent", person),
         "access_log": user.has_perm("audit.view_access_log", person),
+        "history": user.has_perm("people.view_history", person),
     }
     can["see_equality"] = can["edit"] or can["act"]
     extra: dict[str, Any] = {"can": can}
@@ -267,3 +268,13 @@ def authority_switch(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"You are now working in {form.cleaned_data['authority'].name}.")
         return redirect("dashboard")
     return render(request, "workspace/authority_switch.html", {"form": form})
+
+
+@permission_required("people.view_history")
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    from selfdirect.people.history import person_changes
+
+    person = person_get(user=request.user, person_id=pk, path=request.path,
+                        permission="people.view_history")
+    return render(request, "workspace/person_history.html",
+                  _person_context(request, person, changes=person_changes(person=person)))
