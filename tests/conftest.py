@@ -9,6 +9,8 @@ from django.conf import settings
 
 from selfdirect.accounts.models import User
 from selfdirect.authorities.models import Authority, Country, Role, Team
+from selfdirect.people.models import Access, Consent, ConsentMethod, ConsentScope
+from selfdirect.people.services import consent_record, relationship_add
 from tests.factories import AuthorityFactory, PersonFactory, TeamFactory, UserFactory, staff
 
 
@@ -55,3 +57,30 @@ def world(db) -> World:
 @pytest.fixture
 def person_factory():
     return PersonFactory
+
+
+@pytest.fixture
+def cast(world):
+    """The actors, signed-in-able, and the person they are asked about."""
+    manager = world.user("scot_team_manager")
+    person = PersonFactory(authority=world.scot, team=world.scot_team,
+                           allocated_worker=world.user("scot_social_worker"))
+    users = dict(world.users)
+    users["the_person"] = UserFactory(username="the_person")
+    person.user = users["the_person"]
+    person.save()
+
+    def related(name, kind, access, consent, **extra):
+        users[name] = UserFactory(username=name)
+        rel = relationship_add(actor=manager, person=person, kind=kind, name=name,
+                               user=users[name], access=access, **extra)
+        for decision in consent:
+            consent_record(actor=manager, person=person, relationship=rel, decision=decision,
+                           scope=ConsentScope.SHARE_WITH_RELATIONSHIP, method=ConsentMethod.VERBAL)
+
+    related("carer_viewing", "unpaid_carer", Access.VIEW, [Consent.Decision.GIVEN])
+    related("attorney_acting", "welfare_attorney", Access.ACT, [],
+            powers_held="Welfare decisions", document_reference="OPG-123")
+    related("advocate_withdrawn", "advocate", Access.VIEW,
+            [Consent.Decision.GIVEN, Consent.Decision.WITHDRAWN])
+    return users, person

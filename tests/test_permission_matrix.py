@@ -11,9 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from selfdirect.core.permissions import is_delegated, view_permission
-from selfdirect.people.models import Access, Consent, ConsentMethod, ConsentScope
-from selfdirect.people.services import consent_record, relationship_add
-from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
+from tests.factories import TEST_PASSWORD
 
 # Who is asking. The target person lives in Edinburgh, in the North East team, and is
 # allocated to scot_social_worker.
@@ -101,33 +99,6 @@ def test_every_page_declares_a_permission():
 def test_every_page_is_in_the_matrix():
     ours = {p.name for p, ns in _named_patterns() if not is_delegated(p.callback, ns)}
     assert ours == set(MATRIX) | NOT_GET_PAGES
-
-
-@pytest.fixture
-def cast(world):
-    """The actors, signed-in-able, and the person they are asked about."""
-    manager = world.user("scot_team_manager")
-    person = PersonFactory(authority=world.scot, team=world.scot_team,
-                           allocated_worker=world.user("scot_social_worker"))
-    users = dict(world.users)
-    users["the_person"] = UserFactory(username="the_person")
-    person.user = users["the_person"]
-    person.save()
-
-    def related(name, kind, access, consent, **extra):
-        users[name] = UserFactory(username=name)
-        rel = relationship_add(actor=manager, person=person, kind=kind, name=name,
-                               user=users[name], access=access, **extra)
-        for decision in consent:
-            consent_record(actor=manager, person=person, relationship=rel, decision=decision,
-                           scope=ConsentScope.SHARE_WITH_RELATIONSHIP, method=ConsentMethod.VERBAL)
-
-    related("carer_viewing", "unpaid_carer", Access.VIEW, [Consent.Decision.GIVEN])
-    related("attorney_acting", "welfare_attorney", Access.ACT, [],
-            powers_held="Welfare decisions", document_reference="OPG-123")
-    related("advocate_withdrawn", "advocate", Access.VIEW,
-            [Consent.Decision.GIVEN, Consent.Decision.WITHDRAWN])
-    return users, person
 
 
 @pytest.mark.django_db
