@@ -215,3 +215,15 @@ def test_the_history_page_says_who_changed_what_and_hides_equality_answers(clien
     assert "Equality information" in html
     assert "religion" not in html.lower() and "buddhist" not in html.lower()
     assert worker.get_full_name() in html
+
+
+@pytest.mark.django_db
+def test_identifiers_and_postcodes_may_be_typed_with_spaces(client, world):
+    sign_in(client, world.user("scot_social_worker"))
+    response = client.post(reverse("person-create"),
+                           valid_form(chi_number="010456 1238", postcode=" eh1  1yz ",
+                                      date_of_birth_day="1", date_of_birth_month="4",
+                                      date_of_birth_year="1956"))
+    assert response.status_code == 302, response.context["form"].errors
+    person = Person.objects.get()
+    assert (person.chi_number, person.postcode) == ("0104561238", "EH1 1YZ")

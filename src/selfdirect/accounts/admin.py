@@ -6,7 +6,7 @@ from selfdirect.accounts.models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Preferences", {"fields": ("preferred_name",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("Preferences", {"fields": ("preferred_name",)}))
 
 
 @admin.register(ApiToken)

@@ -5,8 +5,14 @@ from typing import Any
 
 from django import forms
 
+from selfdirect.authorities.models import Authority
 from selfdirect.authorities.policy import FigureDefinition
-from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
+from selfdirect.core.forms import (
+    GovukDateField,
+    GovukForm,
+    apply_govuk_messages,
+    model_choice_field,
+)
 
 
 class PolicyFigureForm(GovukForm):
@@ -39,10 +45,11 @@ class PolicyFigureForm(GovukForm):
 
 
 class AuthoritySwitchForm(GovukForm):
-    authority = forms.ModelChoiceField(label="Which authority are you working in?",
-                                       queryset=None, widget=forms.RadioSelect, empty_label=None)
+    authority: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Which authority are you working in?", queryset=Authority.objects.none(),
+        widget=forms.RadioSelect, empty_label=None)
 
     def __init__(self, *args: Any, authorities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = authorities
+        model_choice_field(self, "authority").queryset = authorities
         apply_govuk_messages(self)

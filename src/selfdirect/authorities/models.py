@@ -84,7 +84,7 @@ class StaffRole(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.team_id and self.team.authority_id != self.authority_id:
+        if self.team is not None and self.team.authority_id != self.authority_id:
             raise ValidationError({"team": "Choose a team in the same authority as the role."})
 
 
@@ -132,7 +132,7 @@ class PolicyFigure(models.Model):
         indexes = [models.Index(fields=["key", "country", "effective_from"])]
 
     def __str__(self) -> str:
-        whose = self.authority.name if self.authority_id else f"{self.get_country_display()} default"
+        whose = self.authority.name if self.authority is not None else f"{self.get_country_display()} default"
         return f"{self.key} = {self.value} from {self.effective_from} ({whose})"
 
     @property

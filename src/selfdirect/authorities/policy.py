@@ -157,13 +157,13 @@ def policy_figures_in_force(*, authority: Authority,
         by_key.setdefault(row.key, []).append(row)
     result = []
     for key, definition in defs.items():
-        row = _in_force(definition, by_key.get(key, []), on)
-        if row is None:
+        current = _in_force(definition, by_key.get(key, []), on)
+        if current is None:
             continue
         result.append(FigureInForce(
-            definition=definition, value=from_canonical(row.kind, row.value),
-            display=display(row.kind, row.value), effective_from=row.effective_from,
-            source=row.source or row.reason, is_local=row.authority_id is not None))
+            definition=definition, value=from_canonical(current.kind, current.value),
+            display=display(current.kind, current.value), effective_from=current.effective_from,
+            source=current.source or current.reason, is_local=current.authority_id is not None))
     return result
 
 

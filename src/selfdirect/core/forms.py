@@ -87,7 +87,7 @@ class GovukDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         numeric = {"inputmode": "numeric"}
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs=numeric),
             "month": forms.TextInput(attrs=numeric),
             "year": forms.TextInput(attrs=numeric),
@@ -161,6 +161,29 @@ class GovukDateField(forms.MultiValueField):
 
     def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() overrides
         return data_list
+
+
+def set_max_length(field: forms.Field, limit: int) -> None:
+    """Change a CharField's length limit after it was built (its validator and its
+    ``maxlength`` attribute too): e.g. to let people type spaces in a postcode that is
+    normalised before it is saved."""
+    assert isinstance(field, forms.CharField)
+    field.max_length = limit
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 def max_length_message(label: str, limit: int) -> str:

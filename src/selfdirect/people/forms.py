@@ -14,12 +14,16 @@ from selfdirect.core.forms import (
     GovukForm,
     GovukModelForm,
     apply_govuk_messages,
+    choice_field,
+    model_choice_field,
+    set_max_length,
 )
 from selfdirect.people.models import (
     Access,
     Consent,
     ConsentMethod,
     ConsentScope,
+    ContactPreference,
     EqualityInfo,
     NeedKind,
     Person,
@@ -70,12 +74,12 @@ class PersonForm(GovukModelForm):
                 if name not in fields_allowed:
                     self.fields.pop(name)
         if "contact_preference" in self.fields:
-            self.fields["contact_preference"].choices = [
-                c for c in self.fields["contact_preference"].choices if c[0]]
-            self.fields["contact_preference"].required = False
+            contact = choice_field(self, "contact_preference")
+            contact.choices = [c for c in ContactPreference.choices if c[0]]
+            contact.required = False
         # The postcode is normalised on save, so allow the spaces people type.
         if "postcode" in self.fields:
-            self.fields["postcode"].max_length = 10
+            set_max_length(self.fields["postcode"], 10)
             self.fields["postcode"].widget.attrs.update(
                 {"autocomplete": "postal-code", "class": "govuk-input--width-10"})
         for name, auto in (("given_name", "given-name"), ("family_name", "family-name"),
@@ -86,7 +90,7 @@ class PersonForm(GovukModelForm):
                 self.fields[name].widget.attrs["autocomplete"] = auto
         for name in ("chi_number", "nhs_number"):
             if name in self.fields:
-                self.fields[name].max_length = 12
+                set_max_length(self.fields[name], 13)
                 self.fields[name].widget.attrs.update(
                     {"inputmode": "numeric", "class": "govuk-input--width-10",
                      "spellcheck": "false"})
@@ -126,22 +130,23 @@ class PersonSearchForm(GovukForm):
 
 
 class AllocationForm(GovukForm):
-    team = forms.ModelChoiceField(label="Team", queryset=Team.objects.none(), required=False,
-                                  empty_label="No team")
-    worker = forms.ModelChoiceField(label="Worker", queryset=None, required=False,
-                                    empty_label="No worker yet")
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team")
+    worker: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Worker", queryset=Team.objects.none(), required=False, empty_label="No worker yet")
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        self.fields["team"].queryset = Team.objects.filter(authority=person.authority)
+        model_choice_field(self, "team").queryset = Team.objects.filter(authority=person.authority)
         worker_ids = StaffRole.objects.filter(
             authority=person.authority, active=True,
             role__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER]).values("user_id")
-        self.fields["worker"].queryset = get_user_model().objects.filter(
+        worker = model_choice_field(self, "worker")
+        worker.queryset = get_user_model().objects.filter(
             pk__in=worker_ids).order_by("last_name", "first_name")
-        self.fields["worker"].label_from_instance = lambda u: u.get_full_name()
+        worker.label_from_instance = lambda u: u.get_full_name()  # type: ignore[assignment,method-assign]
         apply_govuk_messages(self)
 
 
@@ -163,7 +168,7 @@ class CommunicationNeedsForm(GovukForm):
         return [(self[f"need_{k.value}"], self[f"detail_{k.value}"]) for k in NeedKind]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for kind in (NeedKind.OTHER_INTERPRETER, NeedKind.PREFERRED_LANGUAGE, NeedKind.OTHER):
             if data.get(f"need_{kind.value}") and not data.get(f"detail_{kind.value}", "").strip():
                 self.add_error(f"detail_{kind.value}",
@@ -179,8 +184,8 @@ class PreferencesForm(GovukModelForm):
     class Meta:
         model = Preferences
         fields = ["food", "routines", "faith", "carer_gender", "carer_language", "other"]
-        widgets = {name: forms.Textarea(attrs={"rows": 3})
-                   for name in ("food", "routines", "faith", "other")}
+        widgets: dict[str, Any] = {name: forms.Textarea(attrs={"rows": 3})
+                                   for name in ("food", "routines", "faith", "other")}
         widgets["carer_gender"] = forms.RadioSelect
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -201,7 +206,7 @@ class EqualityForm(GovukModelForm):
         for field in self.fields.values():
             field.required = False
             if isinstance(field, forms.ChoiceField):
-                field.choices = [c for c in field.choices if c[0]]
+                field.choices = [c for c in field.choices if c[0]]  # type: ignore[union-attr,index,misc]
         apply_govuk_messages(self)
 
 
@@ -228,8 +233,9 @@ class RelationshipForm(GovukModelForm):
 class ConsentForm(GovukForm):
     scope = forms.ChoiceField(label="What the consent covers", choices=ConsentScope.choices,
                               widget=forms.RadioSelect)
-    relationship = forms.ModelChoiceField(label="Who it is for", queryset=None, required=False,
-                                          empty_label="Not a recorded relationship")
+    relationship: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Who it is for", queryset=Relationship.objects.none(), required=False,
+        empty_label="Not a recorded relationship")
     recipient = forms.CharField(label="Or, who it is for", required=False, max_length=200)
     decision = forms.ChoiceField(label="The person's decision", choices=Consent.Decision.choices,
                                  widget=forms.RadioSelect)
@@ -240,12 +246,12 @@ class ConsentForm(GovukForm):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["relationship"].queryset = Relationship.objects.filter(
+        model_choice_field(self, "relationship").queryset = Relationship.objects.filter(
             person=person, ended_on__isnull=True)
         apply_govuk_messages(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("scope") == ConsentScope.SHARE_WITH_RELATIONSHIP and not data.get("relationship"):
             self.add_error("relationship", "Select who the consent is for")
         return data

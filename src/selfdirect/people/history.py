@@ -36,11 +36,11 @@ class Change:
     reason: str
 
 
-def _labels(model: type) -> dict[str, str]:
+def _labels(model: Any) -> dict[str, str]:
     return {f.attname: str(getattr(f, "verbose_name", f.name)) for f in model._meta.fields}
 
 
-def _changes(model: type, rows: list[Any], what: Any, *, hide_values: bool = False) -> list[Change]:
+def _changes(model: Any, rows: list[Any], what: Any, *, hide_values: bool = False) -> list[Change]:
     labels = _labels(model)
     names = [f.attname for f in model._meta.fields if f.attname not in _SKIP]
     previous: dict[int, Any] = {}

@@ -97,6 +97,23 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Normalise what people type (spaces in a CHI number or postcode) before the
+        length checks run, so "010456 1238" is read as the 10 digits it is."""
+        from selfdirect.people.validators import (
+            normalise_chi,
+            normalise_nhs_number,
+            normalise_postcode,
+        )
+
+        if self.chi_number:
+            self.chi_number = normalise_chi(self.chi_number)
+        if self.nhs_number:
+            self.nhs_number = normalise_nhs_number(self.nhs_number)
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         """Rules that hold however the record is saved: page, API or import."""
         from django.core.exceptions import ValidationError

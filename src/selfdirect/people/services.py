@@ -69,6 +69,7 @@ def person_update(*, actor: Any, person: Person, channel: str = "page",
     """Change the person's details. Staff who may edit change any field; the person and
     those acting for them change contact details only."""
     person = Person.objects.select_for_update().get(pk=person.pk)
+    allowed: tuple[str, ...]
     if actor.has_perm("people.change_person", person):
         allowed = PERSON_FIELDS
     elif actor.has_perm("people.act_for_person", person):
