@@ -27,11 +27,6 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API keeps an asyncio event loop running in the test thread for the whole
-# session; Django's ORM refuses to run in a thread with a running loop unless told it may.
-# The ORM is never called from a coroutine here: Playwright's loop only drives the browser.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -79,8 +74,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --- The browser --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One Chromium for every test in this folder.
+
+    While Playwright's sync API is running, its asyncio event loop counts as running in the
+    test thread, and Django's ORM refuses to run there unless DJANGO_ALLOW_ASYNC_UNSAFE is
+    set. (The ORM is never called from a coroutine: the loop only drives the browser.) So the
+    variable is set for exactly as long as Playwright runs. Package scope (not session) ends
+    both when the run leaves this folder: a session-wide variable would leak into the rest of
+    the suite and into its subprocesses (`manage.py check --deploy` warns about it, failing
+    tests/test_settings.py), and a session-wide loop would need the variable for every later
+    test that touches the database.
+    """
     executable = chromium_path()
     if executable is None:
         pytest.fail(NO_CHROMIUM)  # only reached with REQUIRE_BROWSER=1; otherwise skipped
@@ -90,12 +96,21 @@ def browser() -> Iterator[Any]:
         pytest.fail("The static files are not built: run `npm run build` (or `make test`)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        # launch() (not a persistent context) gives Chromium a fresh, temporary
-        # --user-data-dir of its own and deletes it on close.
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            # launch() (not a persistent context) gives Chromium a fresh, temporary
+            # --user-data-dir of its own and deletes it on close.
+            chromium = playwright.chromium.launch(executable_path=executable,
+                                                  args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @dataclass
@@ -113,6 +128,10 @@ class BrowserLog:
 
 
 _LOGS: dict[int, BrowserLog] = {}
+
+
+def browser_log(page: Any) -> BrowserLog:
+    return _LOGS[id(page)]
 
 
 def allow_console_error(page: Any, pattern: str) -> None:
@@ -251,34 +270,38 @@ def sign_in_quickly(page: Any, live_server: Any, user: Any) -> None:
 
 
 def focused(page: Any) -> dict[str, Any]:
-    """What has focus: tag, id, name, type, text, href and its focus styles."""
+    """What has focus (tag, id, name, type, text, href, checked) and its focus styles.
+    GOV.UK radios and checkboxes hide the native input and draw their own box as the
+    label's ::before, which is where their focus ring shows: ``drawnBoxShadow``."""
     return page.evaluate("""() => {
         const el = document.activeElement;
         if (!el || el === document.body) return {tag: 'body'};
         const style = getComputedStyle(el);
+        const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
         return {
             tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
             type: el.getAttribute('type'), text: (el.innerText || '').trim(),
             href: el.getAttribute('href'), checked: !!el.checked,
+            classes: el.className && typeof el.className === 'string' ? el.className : '',
             outlineStyle: style.outlineStyle, outlineColor: style.outlineColor,
-            outlineWidth: style.outlineWidth, boxShadow: style.boxShadow,
-            backgroundColor: style.backgroundColor,
-            focusVisible: el.matches(':focus-visible'),
+            boxShadow: style.boxShadow, backgroundColor: style.backgroundColor,
+            drawnBoxShadow: label ? getComputedStyle(label, '::before').boxShadow : null,
         };
     }""")
 
 
 GOVUK_YELLOW = "rgb(255, 221, 0)"  # $govuk-focus-colour, #ffdd00
-GOVUK_BLACK = "rgb(11, 12, 12)"  # the focus text colour's shadow, #0b0c0c
 
 
 def shows_govuk_focus(state: dict[str, Any]) -> bool:
-    """GOV.UK's focus state: a yellow background (links, buttons), or a yellow outline with
-    a black inset shadow (inputs)."""
-    yellow_outline = state.get("outlineStyle") not in (None, "none") and \
-        state.get("outlineColor") == GOVUK_YELLOW
-    return state.get("backgroundColor") == GOVUK_YELLOW or yellow_outline or \
-        GOVUK_YELLOW in (state.get("boxShadow") or "")
+    """GOV.UK's focus state: a yellow background (links, buttons), a yellow outline (text
+    inputs, selects, textareas), or a yellow ring round the drawn box (radios, checkboxes)."""
+    if state.get("type") in ("radio", "checkbox"):
+        return GOVUK_YELLOW in (state.get("drawnBoxShadow") or "")
+    yellow_outline = (state.get("outlineStyle") not in (None, "none")
+                      and state.get("outlineColor") == GOVUK_YELLOW)
+    return (state.get("backgroundColor") == GOVUK_YELLOW or yellow_outline
+            or GOVUK_YELLOW in (state.get("boxShadow") or ""))
 
 
 def page_facts(page: Any) -> dict[str, Any]:

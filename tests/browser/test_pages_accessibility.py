@@ -6,6 +6,7 @@ also with errors: axe-core finds no serious or critical problem, each page has o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from selfdirect.people.services import (
 )
 from tests.browser.conftest import (
     allow_console_error,
+    browser_log,
     navigated,
     page_facts,
     sign_in_quickly,
@@ -29,6 +31,7 @@ from tests.browser.conftest import (
 from tests.factories import PersonFactory, UserFactory
 
 TITLE_END = " – selfdirect"
+SW, TM = "scot_social_worker", "scot_team_manager"
 
 
 @pytest.fixture
@@ -106,7 +109,8 @@ def bad_equality(page: Any) -> None:
 
 def bad_allocation(page: Any) -> None:
     # A worker who is not in the chosen team: the service refuses it.
-    page.select_option("#id_team", label="South West")
+    team = page.locator("#id_team option", has_text="South West").get_attribute("value")
+    page.select_option("#id_team", value=team)
     _save(page)
 
 
@@ -117,14 +121,9 @@ def empty_submit(page: Any) -> None:
 @dataclass(frozen=True)
 class Case:
     name: str
-    who: str | None  # a username from the world fixture, "morag" (the person), or None
     path: Callable[[Any], str]
     make_errors: Callable[[Any], None] | None = None
     status: int = 200
-    errors_only: bool = False  # visit, then show the errors: its own test
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def _person(suffix: str = "") -> Callable[[Any], str]:
@@ -135,85 +134,107 @@ def _fixed(path: str) -> Callable[[Any], str]:
     return lambda person: path
 
 
-SW, TM, PERSON = "scot_social_worker", "scot_team_manager", "morag"
-
-PAGES = [
-    Case("sign-in", None, _fixed("/sign-in/"), bad_sign_in),
-    Case("accessibility", None, _fixed("/accessibility/")),
-    Case("privacy", None, _fixed("/privacy/")),
-    Case("404", None, _fixed("/no-such-page/"), status=404),
-    Case("404 signed in", SW, _fixed("/people/999999/"), status=404),
-    Case("403 signed in", PERSON, _fixed("/people/"), status=403),
-    # A social worker.
-    Case("sw dashboard", SW, _fixed("/dashboard/")),
-    Case("sw search, empty", SW, _fixed("/people/")),
-    Case("sw search, results", SW, _fixed("/people/?name=macleod&postcode=eh6+5ab")),
-    Case("sw search, no results", SW, _fixed("/people/?name=nobody-by-this-name")),
-    Case("sw search", SW, _fixed("/people/"), bad_search),
-    Case("sw add a person", SW, _fixed("/people/new/"), empty_submit),
-    Case("sw person page", SW, _person()),
-    Case("sw change details", SW, _person("edit/"), bad_person),
-    Case("sw needs", SW, _person("needs/"), bad_needs),
-    Case("sw preferences", SW, _person("preferences/"), bad_preferences),
-    Case("sw equality", SW, _person("equality/"), bad_equality),
-    Case("sw add a relationship", SW, _person("relationships/new/"), empty_submit),
-    Case("sw record consent", SW, _person("consent/new/"), empty_submit),
-    # A team manager: everything a worker sees, the access log, and allocation.
-    Case("tm dashboard", TM, _fixed("/dashboard/")),
-    Case("tm search, results", TM, _fixed("/people/?name=macleod")),
-    Case("tm person page", TM, _person()),
-    Case("tm allocate", TM, _person("allocate/"), bad_allocation),
-    Case("tm change details", TM, _person("edit/"), bad_person),
-    # The person themself, signed in to their own pages.
-    Case("person portal home", PERSON, _fixed("/my/")),
-    Case("person dashboard", PERSON, _fixed("/dashboard/")),
-    Case("person own page", PERSON, _person()),
-    Case("person change details", PERSON, _person("edit/"), bad_person),
-    Case("person needs", PERSON, _person("needs/"), bad_needs),
-    Case("person preferences", PERSON, _person("preferences/"), bad_preferences),
-    Case("person equality", PERSON, _person("equality/"), bad_equality),
+SIGNED_OUT = [
+    Case("sign in", _fixed("/sign-in/"), bad_sign_in),
+    Case("accessibility statement", _fixed("/accessibility/")),
+    Case("privacy", _fixed("/privacy/")),
+    Case("page not found", _fixed("/no-such-page/"), status=404),
 ]
-# Each form page twice: as it opens, and with its errors shown.
-CASES = [c for c in PAGES] + [
-    Case(f"{c.name} (errors)", c.who, c.path, c.make_errors, c.status, errors_only=True)
-    for c in PAGES if c.make_errors]
+SOCIAL_WORKER = [
+    Case("dashboard", _fixed("/dashboard/")),
+    Case("search, empty", _fixed("/people/")),
+    Case("search, with results", _fixed("/people/?name=macleod&postcode=eh6+5ab")),
+    Case("search, nobody found", _fixed("/people/?name=nobody-by-this-name")),
+    Case("search", _fixed("/people/"), bad_search),
+    Case("add a person", _fixed("/people/new/"), empty_submit),
+    Case("person page", _person()),
+    Case("change details", _person("edit/"), bad_person),
+    Case("communication needs", _person("needs/"), bad_needs),
+    Case("preferences", _person("preferences/"), bad_preferences),
+    Case("equality", _person("equality/"), bad_equality),
+    Case("add a relationship", _person("relationships/new/"), empty_submit),
+    Case("record consent", _person("consent/new/"), empty_submit),
+    Case("page not found, signed in", _fixed("/people/999999/"), status=404),
+]
+TEAM_MANAGER = [
+    Case("dashboard", _fixed("/dashboard/")),
+    Case("search, with results", _fixed("/people/?name=macleod")),
+    Case("person page, with the access log", _person()),
+    Case("allocate", _person("allocate/"), bad_allocation),
+    Case("change details", _person("edit/"), bad_person),
+    Case("add a relationship", _person("relationships/new/"), empty_submit),
+    Case("record consent", _person("consent/new/"), empty_submit),
+]
+THE_PERSON = [
+    Case("my support (portal home)", _fixed("/my/")),
+    Case("dashboard", _fixed("/dashboard/")),
+    Case("their own page", _person()),
+    Case("change their details", _person("edit/"), bad_person),
+    Case("communication needs", _person("needs/"), bad_needs),
+    Case("preferences", _person("preferences/"), bad_preferences),
+    Case("equality", _person("equality/"), bad_equality),
+    Case("a staff page: refused", _fixed("/people/"), status=403),
+]
 
 
-def check_page_basics(page: Any, *, errors: bool) -> dict[str, Any]:
+def check_page_basics(page: Any, *, errors: bool) -> None:
     facts = page_facts(page)
     assert facts["lang"], "<html> has no lang"
     assert len(facts["h1s"]) == 1, f"expected exactly one <h1>, found {facts['h1s']}"
     assert facts["title"].endswith(TITLE_END), facts["title"]
     assert facts["title"].startswith("Error: ") == errors, facts["title"]
     assert facts["errorSummary"] == errors
-    return facts
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_page_is_accessible(page, live_server, world, cast, case):
-    if case.who == PERSON:
-        sign_in_quickly(page, live_server, cast.user)
-    elif case.who:
-        sign_in_quickly(page, live_server, world.user(case.who))
-    if case.status != 200:
-        # Chromium logs every 4xx document as "Failed to load resource".
-        allow_console_error(page, rf"status of {case.status}\b")
+def check_pages(page: Any, subtests: Any, cast: Any, cases: list[Case]) -> None:
+    """Each page as it opens and, for a form, with its errors showing: one subtest each, so
+    one page's problem does not hide another's."""
+    for case in cases:
+        url = case.path(cast)
+        with subtests.test(msg=case.name, url=url):
+            if case.status != 200:
+                # Chromium logs every 4xx document as "Failed to load resource".
+                allow_console_error(page, rf"status of {case.status} .*{re.escape(url)}")
+            response = visit(page, url)
+            assert response.status == case.status, (response.status, page.url)
+            check_page_basics(page, errors=False)
+        if case.make_errors is None:
+            continue
+        with subtests.test(msg=f"{case.name}, with errors", url=url):
+            if not page.url.endswith(url):  # the subtest above stopped before loading it
+                visit(page, url)
+            case.make_errors(page)
+            check_page_basics(page, errors=True)
+            # The error summary is announced: govuk-frontend moves focus to it.
+            assert page.evaluate(
+                "() => document.activeElement.classList.contains('govuk-error-summary')")
 
-    response = visit(page, case.path(cast))
-    assert response.status == case.status, (response.status, page.url)
-    check_page_basics(page, errors=False)
 
-    if case.errors_only:
-        case.make_errors(page)
-        check_page_basics(page, errors=True)
-        # The error summary is announced: govuk-frontend moves focus to it.
-        assert page.evaluate(
-            "() => document.activeElement.classList.contains('govuk-error-summary')")
+def test_pages_for_someone_signed_out(page, live_server, cast, subtests):
+    check_pages(page, subtests, cast, SIGNED_OUT)
+
+
+def test_pages_a_social_worker_reaches(page, live_server, world, cast, subtests):
+    sign_in_quickly(page, live_server, world.user(SW))
+    check_pages(page, subtests, cast, SOCIAL_WORKER)
+
+
+def test_pages_a_team_manager_reaches(page, live_server, world, cast, subtests):
+    sign_in_quickly(page, live_server, world.user(TM))
+    check_pages(page, subtests, cast, TEAM_MANAGER)
+
+
+def test_pages_the_person_reaches(page, live_server, cast, subtests):
+    sign_in_quickly(page, live_server, cast.user)
+    check_pages(page, subtests, cast, THE_PERSON)
 
 
 REFLOW_PAGES = [
     ("person page", _person()),
     ("add a person", _fixed("/people/new/")),
+    # The people table, on the dashboard (the caseload) and in search results.
+    ("dashboard", _fixed("/dashboard/")),
+    ("search results", _fixed("/people/?name=macleod")),
 ]
 
 
@@ -226,16 +247,39 @@ def test_page_reflows_at_320_pixels_wide(page, live_server, world, cast, name, p
     if name == "add a person":
         # And with the error summary and error messages showing.
         empty_submit(page)
-    widths = page.evaluate("""() => ({
-        scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
-        wide: [...document.querySelectorAll('body *')]
-              .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
-              .slice(0, 8)
-              .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                         (el.className && typeof el.className === 'string'
-                          ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
-                         + ' (right edge ' + Math.round(el.getBoundingClientRect().right) + 'px)'),
-    })""")
+    widths = page.evaluate("""() => {
+        const limit = window.innerWidth + 1;
+        const tooWide = el => el.getBoundingClientRect().right > limit;
+        const describe = el => {
+            const caption = el.querySelector(':scope > caption');
+            return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (caption ? ' "' + caption.innerText.trim() + '"' : '') +
+                ' (' + Math.round(el.getBoundingClientRect().width) + 'px wide)';
+        };
+        // The outermost elements that stick out: their parent fits, they do not.
+        const wide = [...document.querySelectorAll('body *')]
+            .filter(el => tooWide(el) && !tooWide(el.parentElement));
+        return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+                wide: wide.map(describe)};
+    }""")
     assert widths["scroll"] <= widths["inner"], (
         f"{name} scrolls sideways at 320px: scrollWidth {widths['scroll']} > "
         f"{widths['inner']}; too wide: {widths['wide']}")
+
+
+def test_the_page_fixture_catches_a_csp_violation(page, live_server):
+    """What every test here relies on: an inline script without the page's nonce is refused
+    by the CSP, and the refusal reaches the console log the `page` fixture fails on."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    visit(page, "/accessibility/")
+    with pytest.raises(PlaywrightError, match="Content Security Policy"):
+        page.add_script_tag(content="window.__inline = 1")
+    for _ in range(20):  # console messages arrive asynchronously
+        if any("Content Security Policy" in e for e in browser_log(page).console_errors):
+            break
+        page.wait_for_timeout(100)
+    else:
+        pytest.fail(f"no CSP report in the console: {browser_log(page).console_errors}")
+    assert page.evaluate("() => typeof window.__inline") == "undefined"
+    allow_console_error(page, "Content Security Policy")  # expected here, and only here

@@ -22,13 +22,15 @@ _INPUT_CLASS = {
     "select": "govuk-select",
     "radioselect": "govuk-radios__input",
     "checkboxselectmultiple": "govuk-checkboxes__input",
-    "checkboxinput": "govuk-checkboxes__input",
-    "fileinput": "govuk-file-upload",
+    "checkbox": "govuk-checkboxes__input",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
 }
 _ERROR_CLASS = {
     "textarea": "govuk-textarea--error",
     "select": "govuk-select--error",
-    "fileinput": "govuk-file-upload--error",
+    "file": "govuk-file-upload--error",
+    "clearablefile": "govuk-file-upload--error",
 }
 
 

@@ -1,0 +1,262 @@
+"""generate_people, demo_load and the bulk loader, against the database."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from selfdirect.accounts.models import User
+from selfdirect.authorities.models import Authority, Role, StaffRole, Team
+from selfdirect.demo.accounts import DEMO_PASSWORD, PORTAL_LOGINS, demo_logins, demo_staff
+from selfdirect.demo.loading import CASELOAD_RANGE, bulk_load_people
+from selfdirect.demo.synthetic import generate_people
+from selfdirect.people.models import (
+    CommunicationNeed,
+    Consent,
+    Person,
+    Relationship,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PEOPLE = "40"
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def council():
+    authority = Authority.objects.create(name="Test City Council", code="S12000049",
+                                         country="scotland")
+    teams = [Team.objects.create(authority=authority, name=n) for n in ("East", "West")]
+    for i in range(3):
+        user = User.objects.create(username=f"worker{i}")
+        StaffRole.objects.create(user=user, authority=authority, role=Role.SOCIAL_WORKER,
+                                 team=teams[i % 2])
+    return authority
+
+
+# --- generate_people --------------------------------------------------------------------------
+
+
+def test_generate_people_creates_exactly_n_with_history_and_needs(council):
+    output = run("generate_people", "--authority", council.code, "--count", "400",
+                 "--seed", "7", "--batch-size", "150")
+    people = Person.objects.filter(authority=council)
+    assert people.count() == 400
+    assert "Created 400 people in " in output and "people/s)" in output
+    history = Person.history.filter(authority_id=council.pk)
+    assert history.count() == 400
+    assert set(history.values_list("history_type", flat=True)) == {"+"}
+    assert set(history.values_list("id", flat=True)) == set(people.values_list("id", flat=True))
+    needs = CommunicationNeed.objects.filter(person__authority=council)
+    assert 20 <= needs.values("person").distinct().count() <= 80  # about 12% of 400
+    assert CommunicationNeed.history.filter(
+        person_id__in=people.values("id")).count() == needs.count()
+    # Allocation: about 10% unallocated, no worker over the caseload range.
+    unallocated = people.filter(team__isnull=True).count()
+    assert 15 <= unallocated <= 70
+    for user_id in people.exclude(allocated_worker=None).values_list(
+            "allocated_worker", flat=True).distinct():
+        assert people.filter(allocated_worker_id=user_id).count() <= CASELOAD_RANGE[1]
+    # A worker's people are in the worker's team (so the team's caseload view agrees).
+    for person in people.exclude(allocated_worker=None).select_related("allocated_worker"):
+        role = StaffRole.objects.get(user=person.allocated_worker, authority=council)
+        assert person.team_id == role.team_id
+
+
+def test_generate_people_twice_tops_up_without_clashing_identifiers(council):
+    run("generate_people", "--authority", council.code, "--count", "200", "--seed", "1")
+    run("generate_people", "--authority", council.code, "--count", "200", "--seed", "1")
+    people = Person.objects.filter(authority=council)
+    assert people.count() == 400
+    assert people.values("chi_number").distinct().count() == 400
+    # Caseloads count the people already held.
+    for user_id in people.exclude(allocated_worker=None).values_list(
+            "allocated_worker", flat=True).distinct():
+        assert people.filter(allocated_worker_id=user_id).count() <= CASELOAD_RANGE[1]
+
+
+def test_unknown_authority_is_a_command_error_naming_the_code(council):
+    with pytest.raises(CommandError, match="S99999999"):
+        run("generate_people", "--authority", "S99999999", "--count", "5")
+
+
+@pytest.mark.parametrize("count", ["0", "-3"])
+def test_a_non_positive_count_is_a_command_error(council, count):
+    with pytest.raises(CommandError, match="--count must be a positive"):
+        run("generate_people", "--authority", council.code, "--count", count)
+
+
+def test_dry_run_saves_nothing(council):
+    output = run("generate_people", "--authority", council.code, "--count", "300",
+                 "--dry-run", "--seed", "2")
+    assert Person.objects.count() == 0
+    assert "Generated 300 people" in output and "dry run" in output
+
+
+def test_no_history_writes_no_history(council):
+    run("generate_people", "--authority", council.code, "--count", "50", "--no-history")
+    assert Person.objects.count() == 50
+    assert Person.history.count() == 0
+
+
+def test_fast_history_rows_equal_simple_historys_own(council):
+    """HistoryWriter writes what bulk_create_with_history writes, field for field."""
+    other = Authority.objects.create(name="Other Council", code="S12000050",
+                                     country="scotland")
+    rows = generate_people(seed=9, authority=council, count=120)
+    bulk_load_people(authority=council, rows=rows, batch_size=50, fast_history=True)
+    bulk_load_people(authority=other, rows=rows, batch_size=50, fast_history=False)
+    skip = {"history_id", "id", "authority", "team", "allocated_worker", "history_date",
+            "created_at", "updated_at"}
+
+    def history(model, **where):
+        fields = [f.attname for f in model.history.model._meta.concrete_fields
+                  if f.name not in skip and f.attname.removesuffix("_id") not in skip]
+        fields = [f for f in fields if f != "person_id"]
+        return sorted(model.history.filter(**where).values_list(*fields))
+
+    assert history(Person, authority_id=council.pk) == history(Person, authority_id=other.pk)
+    fast = history(CommunicationNeed, person_id__in=Person.objects.filter(
+        authority=council).values("id"))
+    slow = history(CommunicationNeed, person_id__in=Person.objects.filter(
+        authority=other).values("id"))
+    assert fast == slow and fast
+    record = Person.history.filter(authority_id=council.pk).first()
+    person = Person.objects.get(pk=record.id)
+    assert record.history_date is not None
+    assert (record.created_at, record.updated_at) == (person.created_at, person.updated_at)
+    assert record.history_change_reason == "Synthetic person generated"
+
+
+# --- demo_load -------------------------------------------------------------------------------
+
+
+def counts() -> dict[str, int]:
+    return {
+        "authorities": Authority.objects.count(),
+        "teams": Team.objects.count(),
+        "users": User.objects.count(),
+        "staff_roles": StaffRole.objects.count(),
+        "people": Person.objects.count(),
+        "needs": CommunicationNeed.objects.count(),
+        "relationships": Relationship.objects.count(),
+        "consents": Consent.objects.count(),
+        "person_history": Person.history.count(),
+    }
+
+
+def test_demo_load_twice_gives_the_same_counts():
+    output = run("demo_load", "--people", DEMO_PEOPLE)
+    first = counts()
+    run("demo_load", "--people", DEMO_PEOPLE)
+    assert counts() == first
+    assert first["authorities"] == 2
+    assert first["teams"] == 4
+    assert first["people"] == int(DEMO_PEOPLE)
+    assert first["relationships"] == 3
+    assert first["consents"] == 3  # carer given; advocate given, then withdrawn
+    assert Authority.objects.get(code="S12000036").name == "City of Edinburgh Council"
+    assert Authority.objects.get(code="E08000003").country == "england"
+    for username, _ in demo_logins():
+        assert username in output
+
+
+def test_demo_load_reset_reloads_the_same_numbers():
+    run("demo_load", "--people", DEMO_PEOPLE)
+    first = counts()
+    run("demo_load", "--people", DEMO_PEOPLE, "--reset")
+    after = counts()
+    assert {k: v for k, v in after.items() if k != "person_history"} == {
+        k: v for k, v in first.items() if k != "person_history"}
+
+
+def test_demo_load_needs_enough_people():
+    with pytest.raises(CommandError, match="--people"):
+        run("demo_load", "--people", "3")
+
+
+def test_every_demo_login_authenticates_with_the_demo_password():
+    run("demo_load", "--people", DEMO_PEOPLE)
+    for username, _ in demo_logins():
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert not User.objects.filter(is_superuser=True).exists()
+
+
+def test_superuser_only_when_asked():
+    run("demo_load", "--people", DEMO_PEOPLE, "--with-superuser")
+    admin = User.objects.get(is_superuser=True)
+    assert authenticate(username=admin.username, password=DEMO_PASSWORD) is not None
+
+
+def test_staff_hold_the_roles_the_table_promises():
+    run("demo_load", "--people", DEMO_PEOPLE)
+    for member in demo_staff():
+        role = StaffRole.objects.get(user__username=member.username,
+                                     authority__code=member.authority_code, role=member.role)
+        assert member.role in Role.values
+        if member.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
+            assert role.team is not None and role.team.authority_id == role.authority_id
+    both = StaffRole.objects.filter(user__username="both.team_manager")
+    assert both.values("authority").distinct().count() == 2
+    for user in User.objects.filter(staff_roles__isnull=False).distinct():
+        assert user.first_name and user.last_name
+
+
+def fresh(username: str) -> User:
+    return User.objects.get(username=username)  # no cached roles or portal flags
+
+
+def test_portal_logins_see_what_the_rules_allow():
+    run("demo_load", "--people", DEMO_PEOPLE)
+    own = Person.objects.get(user__username="edinburgh.person")
+    assert fresh("edinburgh.person").has_perm("people.view_person", own)
+
+    carer = Relationship.objects.get(user__username="edinburgh.carer")
+    assert carer.kind == "unpaid_carer" and carer.access == "view" and carer.consent_given
+    assert fresh("edinburgh.carer").has_perm("people.view_person", carer.person)
+    assert not fresh("edinburgh.carer").has_perm("people.act_for_person", carer.person)
+
+    attorney = Relationship.objects.get(user__username="edinburgh.attorney")
+    assert attorney.kind == "welfare_attorney" and attorney.access == "act"
+    assert attorney.powers_held and attorney.document_reference
+    assert fresh("edinburgh.attorney").has_perm("people.act_for_person", attorney.person)
+
+    advocate = Relationship.objects.get(user__username="edinburgh.advocate")
+    assert advocate.kind == "advocate" and advocate.access == "view"
+    assert not advocate.consent_given
+    decisions = list(advocate.consents.order_by("id").values_list("decision", flat=True))
+    assert decisions == ["given", "withdrawn"]
+    user = fresh("edinburgh.advocate")
+    assert not user.has_perm("people.view_person", advocate.person)
+    assert not any(user.has_perm("people.view_person", p) for p in Person.objects.all())
+
+    # Four different people, all in Edinburgh.
+    people = {own.pk, carer.person_id, attorney.person_id, advocate.person_id}
+    assert len(people) == len(PORTAL_LOGINS)
+    assert set(Person.objects.filter(pk__in=people).values_list(
+        "authority__code", flat=True)) == {"S12000036"}
+
+
+def test_demo_people_with_communication_needs():
+    run("demo_load", "--people", DEMO_PEOPLE)
+    deaf = Person.objects.get(communication_needs__kind="bsl_interpreter",
+                              communication_needs__detail__startswith="Deaf, uses BSL")
+    assert set(deaf.communication_needs.values_list("kind", flat=True)) == {
+        "bsl_interpreter", "face_to_face_only"}
+    assert deaf.contact_preference != "phone"
+    pen = Person.objects.get(communication_needs__kind="cannot_write",
+                             communication_needs__detail__startswith="Cannot hold a pen:")
+    assert pen.authority.code == "S12000036"
+    # Set through the service, so the change has history with the manager as its author.
+    record = deaf.communication_needs.get(kind="bsl_interpreter").history.first()
+    assert record.history_user.username == "edinburgh.team_manager"
