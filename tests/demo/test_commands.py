@@ -260,3 +260,29 @@ def test_demo_people_with_communication_needs():
     # Set through the service, so the change has history with the manager as its author.
     record = deaf.communication_needs.get(kind="bsl_interpreter").history.first()
     assert record.history_user.username == "edinburgh.team_manager"
+
+
+def test_every_demo_login_reaches_its_dashboard_and_its_main_page(client):
+    """What a newcomer does after make demo: sign in as each role and look around."""
+    from django.urls import reverse
+
+    from selfdirect.people.models import Person
+
+    run("demo_load", "--people", DEMO_PEOPLE)
+    for username, _ in demo_logins():
+        client.logout()
+        response = client.post(reverse("sign-in"),
+                               {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        dashboard = client.get(response.url)
+        assert dashboard.status_code == 200, username
+        html = dashboard.content.decode()
+        if username.endswith(("social_worker", "social_worker2")):
+            assert "People allocated to you" in html, username
+        if username in ("edinburgh.person", "edinburgh.carer", "edinburgh.attorney"):
+            person = Person.objects.filter(
+                relationships__user__username=username).first() or Person.objects.get(
+                user__username=username)
+            assert client.get(reverse("person-detail", args=[person.pk])).status_code == 200
+        if username == "edinburgh.advocate":
+            assert "not linked to any records" in html
