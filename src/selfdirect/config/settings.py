@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "selfdirect.authorities",
     "selfdirect.people",
     "selfdirect.audit",
+    "selfdirect.assessments",
+    "selfdirect.outcomes",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

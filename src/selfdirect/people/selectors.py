@@ -143,3 +143,13 @@ def communication_needs_summary(person: Person) -> list[str]:
 
 def consent_history(person: Person) -> list[Consent]:
     return list(person.consents.all())
+
+
+def consent_in_force(*, person: Person, scope: str,
+                     relationship: Relationship | None = None) -> Consent | None:
+    """The person's latest decision for ``scope`` if it is "given", else None."""
+    latest = (Consent.objects.filter(person=person, scope=scope, relationship=relationship)
+              .order_by("-recorded_at", "-id").first())
+    if latest is not None and latest.decision == Consent.Decision.GIVEN:
+        return latest
+    return None

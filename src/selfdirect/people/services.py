@@ -4,6 +4,7 @@ actor's permission and leaves history: who, when, what and why."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,19 @@ PERSON_FIELDS = (
 # Fields the person (or someone acting for them) may change from their own pages.
 SELF_SERVICE_FIELDS = ("preferred_name", "pronouns", "phone", "email", "contact_preference",
                        "address_line_1", "address_line_2", "town", "postcode")
+
+
+# Stages later in the journey that must act when consent is withdrawn (an assessment
+# hides contributions given under it). Registered explicitly in each app's ready(), and
+# called inside the same transaction as the withdrawal: not a signal, so the one write
+# path stays visible here.
+ConsentWithdrawnHandler = Callable[..., None]
+_consent_withdrawn_handlers: list[ConsentWithdrawnHandler] = []
+
+
+def on_consent_withdrawn(handler: ConsentWithdrawnHandler) -> None:
+    if handler not in _consent_withdrawn_handlers:
+        _consent_withdrawn_handlers.append(handler)
 
 
 def _log_change(actor: Any, person: Person, channel: str) -> None:
@@ -219,5 +233,8 @@ def consent_record(*, actor: Any, person: Person, scope: str, decision: str, met
         rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
         rel.consent_given = decision == Consent.Decision.GIVEN
         save_with_history(rel, actor=actor, reason=f"Consent {decision} for access")
+    if decision == Consent.Decision.WITHDRAWN:
+        for handler in _consent_withdrawn_handlers:
+            handler(actor=actor, person=person, consent=consent)
     _log_change(actor, person, "page")
     return consent
