@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment, Referral, SelfAssessment
-from selfdirect.authorities.policy import policy_figure_set
+from selfdirect.authorities.services import policy_figure_set
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+APRIL = datetime.date(datetime.date.today().year + 1, 4, 1)
 
 
 @pytest.fixture
@@ -65,15 +66,15 @@ def test_the_threshold_in_force_on_the_day_decides(world, case):
     worker, person = case
     policy_figure_set(actor=world.user("scot_administrator"), authority=world.scot,
                       key="eligibility.threshold_band", value="moderate",
-                      effective_from=datetime.date(2026, 4, 1), reason="Committee")
+                      effective_from=APRIL, reason="Committee")
     assessment = assessing.assessment_start(actor=worker, person=person)
     areas = [("relationships", "moderate", "Isolated")]
     before = assessing.eligibility_decide(actor=worker, assessment=assessment, areas=areas,
                                           reasons="r", next_steps="n", signposting="Club",
-                                          decided_on=datetime.date(2026, 3, 31))
+                                          decided_on=APRIL - datetime.timedelta(days=1))
     after = assessing.eligibility_decide(actor=worker, assessment=assessment, areas=areas,
                                          reasons="r", next_steps="n",
-                                         decided_on=datetime.date(2026, 4, 1))
+                                         decided_on=APRIL)
     assert (before.eligible, before.threshold_band) == (False, "substantial")
     assert (after.eligible, after.threshold_band) == (True, "moderate")
 

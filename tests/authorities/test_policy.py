@@ -12,14 +12,17 @@ from django.urls import reverse
 from selfdirect.authorities.models import PolicyFigure
 from selfdirect.authorities.policy import (
     definitions,
-    policy_figure_set,
     policy_figures_in_force,
     policy_value,
     to_canonical,
 )
+from selfdirect.authorities.services import policy_figure_set
 from tests.factories import TEST_PASSWORD
 
 D = datetime.date
+# Changes apply from today or later, so the tests' dates are relative to today.
+NEXT_YEAR = datetime.date.today().year + 1
+APRIL = D(NEXT_YEAR, 4, 1)
 
 
 @pytest.mark.django_db
@@ -53,21 +56,21 @@ def test_every_default_entry_names_a_source_and_parses():
 def test_a_local_value_applies_from_its_date_and_survives_a_later_national_change(world):
     admin = world.user("scot_administrator")
     policy_figure_set(actor=admin, authority=world.scot, key="eligibility.threshold_band",
-                      value="moderate", effective_from=D(2026, 4, 1),
-                      reason="Social work committee, 3 March 2026")
+                      value="moderate", effective_from=APRIL,
+                      reason="Social work committee, 3 March")
     key = "eligibility.threshold_band"
-    assert policy_value(authority=world.scot, key=key, on=D(2026, 3, 31)) == "substantial"
-    assert policy_value(authority=world.scot, key=key, on=D(2026, 4, 1)) == "moderate"
+    assert policy_value(authority=world.scot, key=key, on=D(NEXT_YEAR, 3, 31)) == "substantial"
+    assert policy_value(authority=world.scot, key=key, on=APRIL) == "moderate"
     # A later national default does not silently undo the council's decision.
     PolicyFigure.objects.create(country="scotland", key=key, kind="choice", value="critical",
-                                effective_from=D(2027, 1, 1), source="test")
-    assert policy_value(authority=world.scot, key=key, on=D(2027, 6, 1)) == "moderate"
+                                effective_from=D(NEXT_YEAR + 1, 1, 1), source="test")
+    assert policy_value(authority=world.scot, key=key, on=D(NEXT_YEAR + 1, 6, 1)) == "moderate"
     # Another authority keeps the national default.
     from tests.factories import AuthorityFactory
 
     other = AuthorityFactory(country="scotland")
-    assert policy_value(authority=other, key=key, on=D(2026, 6, 1)) == "substantial"
-    assert policy_value(authority=other, key=key, on=D(2027, 6, 1)) == "critical"
+    assert policy_value(authority=other, key=key, on=D(NEXT_YEAR, 6, 1)) == "substantial"
+    assert policy_value(authority=other, key=key, on=D(NEXT_YEAR + 1, 6, 1)) == "critical"
 
 
 @pytest.mark.django_db
@@ -75,7 +78,7 @@ def test_a_statutory_figure_cannot_be_changed_locally(world):
     with pytest.raises(ValidationError) as caught:
         policy_figure_set(actor=world.user("scot_administrator"), authority=world.scot,
                           key="fpnc.personal_care_weekly", value="300.00",
-                          effective_from=D(2026, 4, 1), reason="no")
+                          effective_from=APRIL, reason="no")
     assert "set nationally" in caught.value.message_dict["key"][0]
 
 
@@ -85,7 +88,7 @@ def test_only_the_authoritys_own_administrator_can_set_a_figure(world):
         with pytest.raises(PermissionDenied):
             policy_figure_set(actor=world.user(name), authority=world.scot,
                               key="review.interval_months", value="6",
-                              effective_from=D(2026, 4, 1), reason="x")
+                              effective_from=APRIL, reason="x")
 
 
 @pytest.mark.parametrize(
@@ -97,13 +100,14 @@ def test_only_the_authoritys_own_administrator_can_set_a_figure(world):
         ("charging.tariff_capital_step", "500.001", "pounds and pence"),
         ("eligibility.threshold_band", "severe", "must be one of"),
         ("charging.buffer_working_age_percent", "NaN", "must be a number"),
+        ("charging.tariff_capital_step", "1e30", "must be a number"),
     ],
 )
 @pytest.mark.django_db
 def test_bad_values_are_refused_with_a_message_naming_the_figure(world, key, value, message):
     with pytest.raises(ValidationError) as caught:
         policy_figure_set(actor=world.user("scot_administrator"), authority=world.scot,
-                          key=key, value=value, effective_from=D(2026, 4, 1), reason="r")
+                          key=key, value=value, effective_from=APRIL, reason="r")
     text = caught.value.message_dict["value"][0]
     assert message in text
     assert definitions("scotland")[key].label in text
@@ -114,6 +118,19 @@ def test_money_is_stored_as_whole_pence_without_float():
     definition = definitions("scotland")["charging.tariff_capital_step"]
     assert to_canonical(definition, "£1,234.56") == "123456"
     assert to_canonical(definition, "0.10") == "10"
+    percent = definitions("scotland")["charging.buffer_working_age_percent"]
+    assert to_canonical(percent, "10") == "10"  # never "1E+1"
+    assert to_canonical(percent, "16.50") == "16.5"
+
+
+@pytest.mark.django_db
+def test_a_change_cannot_reach_back_before_today(world):
+    with pytest.raises(ValidationError) as caught:
+        policy_figure_set(actor=world.user("scot_administrator"), authority=world.scot,
+                          key="review.interval_months", value="6",
+                          effective_from=datetime.date.today() - datetime.timedelta(days=1),
+                          reason="r")
+    assert "today or later" in caught.value.message_dict["effective_from"][0]
 
 
 @pytest.mark.django_db
@@ -121,12 +138,12 @@ def test_the_administrator_sets_a_figure_through_the_page(client, world):
     client.login(username="scot_administrator", password=TEST_PASSWORD)
     url = reverse("policy-detail", args=["review.interval_months"])
     bad = client.post(url, {"value": "", "effective_from_day": "1",
-                            "effective_from_month": "4", "effective_from_year": "2026",
+                            "effective_from_month": "4", "effective_from_year": str(NEXT_YEAR),
                             "reason": ""})
     assert bad.status_code == 200
     assert "Enter new value" in bad.content.decode()
     ok = client.post(url, {"value": "6", "effective_from_day": "1",
-                           "effective_from_month": "4", "effective_from_year": "2026",
+                           "effective_from_month": "4", "effective_from_year": str(NEXT_YEAR),
                            "reason": "Committee decision"})
     assert ok.status_code == 302
     figure = PolicyFigure.objects.get(authority=world.scot, key="review.interval_months")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -17,6 +19,18 @@ from django.db import models
 
 class User(AbstractUser):
     preferred_name = models.CharField("preferred name", max_length=100, blank=True)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """For every permission selfdirect defines with ``rules``, the rule alone decides.
+
+        Django would otherwise answer True for any active superuser, and for a model
+        permission of the same name granted through a group (``people.view_person`` is
+        also Django's own model permission). Nobody reaches a person's record except by
+        the rules: a superuser gets the Django admin, not people's records.
+        """
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self) -> str:
         return self.preferred_name or super().get_full_name() or self.username

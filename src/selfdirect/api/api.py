@@ -83,6 +83,17 @@ def person_out(person: Person) -> dict[str, Any]:
     }
 
 
+def person_summary_out(person: Person) -> dict[str, Any]:
+    return {
+        **{f: getattr(person, f) for f in (
+            "id", "given_name", "family_name", "preferred_name", "date_of_birth", "identifier",
+            "postcode")},
+        "authority_code": person.authority.code,
+        "allocated_worker": (person.allocated_worker.get_full_name()
+                             if person.allocated_worker else None),
+    }
+
+
 me_router = Router(tags=["me"])
 authorities_router = Router(tags=["authorities"])
 people_router = Router(tags=["people"])
@@ -118,7 +129,7 @@ def person_list(request: Any, name: str = "", identifier: str = "", postcode: st
     start = (page - 1) * page_size
     items = list(qs[start:start + page_size])
     return {"count": qs.count(), "page": page, "page_size": page_size,
-            "items": [person_out(p) for p in items]}
+            "items": [person_summary_out(p) for p in items]}
 
 
 @people_router.get("/{int:person_id}", response={200: PersonOut, 404: ErrorOut},

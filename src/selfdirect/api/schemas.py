@@ -55,11 +55,26 @@ class PersonOut(Schema):
     communication_needs: list[NeedOut]
 
 
+class PersonSummaryOut(Schema):
+    """What a search result shows: enough to tell people apart, not the record itself.
+    Opening the record (GET /api/people/{id}) is what the access log records."""
+
+    id: int
+    authority_code: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: datetime.date
+    identifier: str
+    postcode: str
+    allocated_worker: str | None
+
+
 class PersonPage(Schema):
     count: int
     page: int
     page_size: int
-    items: list[PersonOut]
+    items: list[PersonSummaryOut]
 
 
 class PersonIn(Schema):

@@ -20,6 +20,7 @@ source. ``manage.py load_policy`` and the app's data migration load them.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
@@ -27,11 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from selfdirect.authorities.models import Authority, Country, PolicyFigure, PolicyKind, Role
+from selfdirect.authorities.models import Authority, Country, PolicyFigure, PolicyKind
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "policy"
 PENCE = Decimal("0.01")
@@ -95,8 +95,8 @@ def to_canonical(definition: FigureDefinition, raw: Any) -> str:
         number = Decimal(text)
     except InvalidOperation as exc:
         raise ValidationError({"value": f"{label} must be a number"}) from exc
-    if not number.is_finite():
-        raise ValidationError({"value": f"{label} must be a number"})
+    if not number.is_finite() or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
+        raise ValidationError({"value": f"{label} must be a number, like 12.50"})
     if definition.minimum is not None and number < definition.minimum:
         raise ValidationError({"value": f"{label} must be {definition.minimum} or more"})
     if definition.maximum is not None and number > definition.maximum:
@@ -109,7 +109,8 @@ def to_canonical(definition: FigureDefinition, raw: Any) -> str:
         if number != number.to_integral_value():
             raise ValidationError({"value": f"{label} must be a whole number"})
         return str(int(number))
-    return str(number.normalize()) if number == number.to_integral_value() else str(number)
+    # Plain notation always ("10", "16.5"): never "1E+1".
+    return format(number.normalize(), "f")
 
 
 def from_canonical(kind: str, text: str) -> Any:
@@ -184,33 +185,6 @@ def policy_history(*, authority: Authority, key: str) -> list[PolicyFigure]:
         Q(authority=authority) | Q(authority__isnull=True), key=key,
         country=authority.country).select_related("authority", "recorded_by")
         .order_by("-effective_from", "authority_id"))
-
-
-@transaction.atomic
-def policy_figure_set(*, actor: Any, authority: Authority, key: str, value: Any,
-                      effective_from: datetime.date, reason: str) -> PolicyFigure:
-    """An authority's administrator sets a figure from a date. Nothing earlier changes."""
-    from selfdirect.authorities.selectors import user_roles
-    from selfdirect.core.services import save_with_history
-
-    if not user_roles(actor).has(authority.pk, Role.ADMINISTRATOR):
-        raise PermissionDenied("Only the authority's administrator can change policy figures.")
-    defs = definitions(authority.country)
-    if key not in defs:
-        raise ValidationError({"key": "Choose a policy figure from the list"})
-    if not defs[key].local:
-        raise ValidationError({"key": f"{defs[key].label} is set nationally and cannot be changed locally"})
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter the reason for the change, such as the committee decision"})
-    canonical = to_canonical(defs[key], value)
-    if PolicyFigure.objects.filter(authority=authority, key=key,
-                                   effective_from=effective_from).exists():
-        raise ValidationError({"effective_from": "A value already applies from this date: choose another date"})
-    figure = PolicyFigure(authority=authority, country=authority.country, key=key,
-                          kind=defs[key].kind, value=canonical, effective_from=effective_from,
-                          reason=reason.strip(), recorded_by=actor)
-    save_with_history(figure, actor=actor, reason=reason.strip())
-    return figure
 
 
 def load_defaults(*, countries: tuple[str, ...] = tuple(Country.values),

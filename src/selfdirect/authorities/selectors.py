@@ -83,7 +83,3 @@ def user_current_authority(request: HttpRequest) -> Authority | None:
     authority = Authority.objects.filter(pk=authority_id).first()
     request._selfdirect_authority = authority  # type: ignore[attr-defined]
     return authority
-
-
-def team_list(*, authority: Authority) -> list[Any]:
-    return list(authority.teams.order_by("name"))

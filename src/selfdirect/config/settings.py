@@ -187,9 +187,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
-# The OpenAPI docs page loads Swagger UI from the same origin (django-ninja ships it).
-NINJA_PAGINATION_PER_PAGE = 25
-NINJA_PAGINATION_MAX_LIMIT = 200
 
 LOGGING = {
     "version": 1,
@@ -199,4 +196,4 @@ LOGGING = {
 }
 
 # How many people a page of search results shows.
-PEOPLE_PAGE_SIZE = 25
+PEOPLE_PAGE_SIZE = env_int("PEOPLE_PAGE_SIZE", 25)

@@ -10,6 +10,7 @@ See docs/decisions/0002-govuk-forms.md.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django import forms
@@ -145,14 +146,15 @@ class GovukDateField(forms.MultiValueField):
         if missing:
             raise forms.ValidationError(f"{name} must include {' and '.join(missing)}",
                                         code="incomplete")
-        if not all(p.isdigit() for p in parts):
+        if not all(re.fullmatch(r"[0-9]{1,2}", p) for p in parts[:2]) or not re.fullmatch(
+                r"[0-9]+", parts[2]):
             raise forms.ValidationError(f"{name} must be a real date, in numbers", code="invalid")
-        day, month, year = (int(p) for p in parts)
         if len(parts[2]) != 4:
             raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        day, month, year = (int(p) for p in parts)
         try:
             result = datetime.date(year, month, day)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise forms.ValidationError(f"{name} must be a real date", code="invalid") from exc
         if self.past_only and result >= datetime.date.today():
             raise forms.ValidationError(f"{name} must be in the past", code="future")

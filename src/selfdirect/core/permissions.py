@@ -48,6 +48,15 @@ def authenticated(view: ViewFunc) -> ViewFunc:
     return _mark(view, AUTHENTICATED)
 
 
+PERSON_KWARG = "selfdirect_person_kwarg"
+
+
+def person_page(view: ViewFunc) -> ViewFunc:
+    """The URL's ``pk`` names a person: a refusal by the middleware is logged against them."""
+    setattr(view, PERSON_KWARG, "pk")
+    return view
+
+
 def permission_required(permission: str) -> Callable[[ViewFunc], ViewFunc]:
     """A signed-in user who holds ``permission`` (a rules permission).
 
@@ -103,5 +112,11 @@ class PermissionRequiredMiddleware:
         if required == AUTHENTICATED:
             return None
         if not request.user.has_perm(required):
+            kwarg = getattr(view_func, PERSON_KWARG, None)
+            if kwarg and kwarg in view_kwargs:
+                from selfdirect.audit.services import access_log_record
+
+                access_log_record(user=request.user, person_id=int(view_kwargs[kwarg]),
+                                  outcome="denied", path=request.path)
             raise PermissionDenied
         return None

@@ -3,8 +3,6 @@ every view uses to turn a service's ValidationError into a GOV.UK error summary.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -45,7 +43,3 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
-
-
-def page_context(**kwargs: Any) -> dict[str, Any]:
-    return kwargs

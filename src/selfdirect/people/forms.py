@@ -139,7 +139,9 @@ class AllocationForm(GovukForm):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        model_choice_field(self, "team").queryset = Team.objects.filter(authority=person.authority)
+        team = model_choice_field(self, "team")
+        team.queryset = Team.objects.filter(authority=person.authority)
+        team.label_from_instance = lambda t: t.name  # type: ignore[assignment,method-assign]
         worker_ids = StaffRole.objects.filter(
             authority=person.authority, active=True,
             role__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER]).values("user_id")
@@ -230,6 +232,10 @@ class RelationshipForm(GovukModelForm):
         apply_govuk_messages(self)
 
 
+def _relationship_label(rel: Relationship) -> str:
+    return f"{rel.name} ({rel.get_kind_display()})"
+
+
 class ConsentForm(GovukForm):
     scope = forms.ChoiceField(label="What the consent covers", choices=ConsentScope.choices,
                               widget=forms.RadioSelect)
@@ -246,8 +252,9 @@ class ConsentForm(GovukForm):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "relationship").queryset = Relationship.objects.filter(
-            person=person, ended_on__isnull=True)
+        relationship = model_choice_field(self, "relationship")
+        relationship.queryset = Relationship.objects.filter(person=person, ended_on__isnull=True)
+        relationship.label_from_instance = _relationship_label  # type: ignore[method-assign]
         apply_govuk_messages(self)
 
     def clean(self) -> dict[str, Any]:

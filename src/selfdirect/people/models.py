@@ -48,6 +48,13 @@ class ContactPreference(models.TextChoices):
     THROUGH_REPRESENTATIVE = "representative", "Through my representative"
 
 
+DUPLICATE_MESSAGE = {
+    field: (f"This {label} is already recorded in this authority. Search for the person, "
+            "or ask your team manager to check it")
+    for field, label in (("chi_number", "CHI number"), ("nhs_number", "NHS number"))
+}
+
+
 class Person(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="people")
     given_name = models.CharField("given name", max_length=NAME_MAX)
@@ -88,10 +95,12 @@ class Person(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["authority", "chi_number"],
                                     condition=~models.Q(chi_number=""),
-                                    name="person_chi_unique_in_authority"),
+                                    name="person_chi_unique_in_authority",
+                                    violation_error_message=DUPLICATE_MESSAGE["chi_number"]),
             models.UniqueConstraint(fields=["authority", "nhs_number"],
                                     condition=~models.Q(nhs_number=""),
-                                    name="person_nhs_unique_in_authority"),
+                                    name="person_nhs_unique_in_authority",
+                                    violation_error_message=DUPLICATE_MESSAGE["nhs_number"]),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +122,19 @@ class Person(models.Model):
         if self.postcode:
             self.postcode = normalise_postcode(self.postcode)
         super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """A repeated CHI or NHS number is reported against its own field."""
+        from django.core.exceptions import ValidationError
+
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            remapped: dict[str, list[str]] = {}
+            for message in exc.messages:
+                field = next((f for f, m in DUPLICATE_MESSAGE.items() if m == message), None)
+                remapped.setdefault(field or "__all__", []).append(message)
+            raise ValidationError(remapped) from exc
 
     def clean(self) -> None:
         """Rules that hold however the record is saved: page, API or import."""
@@ -336,7 +358,12 @@ class Relationship(models.Model):
 
     @property
     def access_in_force(self) -> str:
-        if self.ended_on is not None or self.access == Access.NONE:
+        """The access that holds today: between its start and end dates, and, unless it
+        rests on a legal power, while the person's consent stands."""
+        today = date.today()
+        if self.access == Access.NONE or self.started_on > today:
+            return Access.NONE
+        if self.ended_on is not None and self.ended_on <= today:
             return Access.NONE
         if self.is_legal_power or self.consent_given:
             return self.access

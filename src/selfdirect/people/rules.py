@@ -122,5 +122,8 @@ rules.add_perm("people.allocate_person", can_allocate)
 rules.add_perm("people.manage_relationships", can_edit_person)
 rules.add_perm("people.record_consent", can_edit_person)
 rules.add_perm("people.view_history", can_edit_person)
+# Equality answers are self-declared: the person and those acting for them see them;
+# staff may record answers the person gives them, but never read earlier ones back.
+rules.add_perm("people.view_equality", can_act_for_person)
 rules.add_perm("audit.view_access_log", can_allocate)
 rules.add_perm("portal.view_own_pages", has_portal)

@@ -29,9 +29,12 @@ from selfdirect.people.validators import normalise_chi, normalise_postcode
 
 
 def _relationships_in_force(user: Any) -> QuerySet[Relationship]:
+    """The query form of ``Relationship.access_in_force`` for one user."""
+    today = datetime.date.today()
     return Relationship.objects.filter(
         Q(consent_given=True) | Q(kind__in=list(LEGAL_POWER_KINDS)),
-        user=user, ended_on__isnull=True, access__in=[Access.VIEW, Access.ACT],
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today),
+        user=user, started_on__lte=today, access__in=[Access.VIEW, Access.ACT],
     )
 
 
@@ -82,6 +85,18 @@ class PersonSearch:
                     or self.mine_only)
 
 
+def postcode_search_q(typed: str) -> Q:
+    """A whole postcode, a district ("EH1", not EH10 too) or a district and sector ("EH1 1")."""
+    text = " ".join(typed.upper().split())
+    compact = text.replace(" ", "")
+    if " " in text:
+        outward, inward = text.split(" ", 1)
+        return Q(postcode__startswith=f"{outward} {inward.replace(' ', '')}")
+    if len(compact) <= 4:
+        return Q(postcode__startswith=f"{compact} ")
+    return Q(postcode__startswith=normalise_postcode(compact))
+
+
 def person_search(*, user: Any, search: PersonSearch) -> QuerySet[Person]:
     """People visible to ``user`` who match ``search``, ordered by name."""
     qs = person_visible_queryset(user=user)
@@ -93,7 +108,7 @@ def person_search(*, user: Any, search: PersonSearch) -> QuerySet[Person]:
         number = normalise_chi(search.identifier)
         qs = qs.filter(Q(chi_number=number) | Q(nhs_number=number))
     if search.postcode:
-        qs = qs.filter(postcode__startswith=normalise_postcode(search.postcode))
+        qs = qs.filter(postcode_search_q(search.postcode))
     if search.date_of_birth:
         qs = qs.filter(date_of_birth=search.date_of_birth)
     if search.mine_only:
@@ -108,7 +123,8 @@ def person_caseload(*, user: Any) -> QuerySet[Person]:
     ).order_by("family_name", "given_name", "id")
 
 
-def person_get(*, user: Any, person_id: int, permission: str = "people.view_person",
+def person_get(*, user: Any, person_id: int,
+               permission: str | tuple[str, ...] = "people.view_person",
                path: str = "", channel: str = "page", log: bool = True) -> Person:
     """Load one person for ``user`` with everything the person page shows.
 
@@ -126,7 +142,8 @@ def person_get(*, user: Any, person_id: int, permission: str = "people.view_pers
         )
         .filter(pk=person_id).first()
     )
-    allowed = person is not None and user.has_perm(permission, person)
+    wanted = (permission,) if isinstance(permission, str) else permission
+    allowed = person is not None and any(user.has_perm(p, person) for p in wanted)
     if log:
         access_log_record(user=user, person_id=person_id, path=path, channel=channel,
                           outcome=AccessLog.Outcome.VIEWED if allowed else AccessLog.Outcome.DENIED)
@@ -139,10 +156,6 @@ def person_get(*, user: Any, person_id: int, permission: str = "people.view_pers
 def communication_needs_summary(person: Person) -> list[str]:
     """Short lines for the needs banner, from the prefetched needs."""
     return [str(need) for need in person.communication_needs.all()]
-
-
-def consent_history(person: Person) -> list[Consent]:
-    return list(person.consents.all())
 
 
 def consent_in_force(*, person: Person, scope: str,

@@ -52,6 +52,30 @@ def on_consent_withdrawn(handler: ConsentWithdrawnHandler) -> None:
         _consent_withdrawn_handlers.append(handler)
 
 
+PREFERENCE_FIELDS = ("food", "routines", "faith", "carer_gender", "carer_language", "other")
+EQUALITY_FIELDS = ("disability", "sex", "trans", "sexual_orientation", "religion",
+                   "ethnic_group", "partnership", "pregnancy_maternity", "main_language")
+RELATIONSHIP_FIELDS = ("kind", "name", "phone", "email", "organisation", "user", "access",
+                       "powers_held", "document_reference", "started_on")
+
+
+def _lock(person: Person) -> Person:
+    """Lock, then check, then write: every change to a person's record starts here."""
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def _only(fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"Fields this service does not set: {sorted(unknown)}")
+
+
+def _may_change_or_act(actor: Any, person: Person, what: str) -> None:
+    if not (actor.has_perm("people.change_person", person)
+            or actor.has_perm("people.act_for_person", person)):
+        raise PermissionDenied(f"You cannot change this person's {what}.")
+
+
 def _log_change(actor: Any, person: Person, channel: str) -> None:
     access_log_record(user=actor, person_id=person.pk, outcome=AccessLog.Outcome.CHANGED,
                       channel=channel, path=f"person:{person.pk}")
@@ -63,9 +87,7 @@ def person_create(*, actor: Any, authority: Authority, channel: str = "page",
     """Record a new person in ``authority``. A worker's new person joins the worker's team."""
     if not user_roles(actor).has(authority.pk, *STAFF_EDIT):
         raise PermissionDenied("You cannot add people in this authority.")
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise ValueError(f"Unknown person fields: {sorted(unknown)}")
+    _only(fields, PERSON_FIELDS)
     person = Person(authority=authority, **fields)
     teams = user_roles(actor).teams_in(authority.pk)
     if user_roles(actor).has(authority.pk, Role.SOCIAL_WORKER):
@@ -104,8 +126,8 @@ def person_update(*, actor: Any, person: Person, channel: str = "page",
 def person_allocate(*, actor: Any, person: Person, team: Team | None,
                     worker: Any | None) -> Person:
     """Allocate the person to a team and, optionally, a worker in it."""
+    person = _lock(person)
     require_perm(actor, "people.allocate_person", person)
-    person = Person.objects.select_for_update().get(pk=person.pk)
     if team is not None and team.authority_id != person.authority_id:
         raise ValidationError({"team": "Choose a team in the person's own authority."})
     if worker is not None:
@@ -129,9 +151,8 @@ def person_allocate(*, actor: Any, person: Person, team: Team | None,
 def communication_needs_set(*, actor: Any, person: Person,
                             needs: dict[str, str]) -> list[CommunicationNeed]:
     """Replace the person's communication and access needs with ``needs`` (kind -> detail)."""
-    if not (actor.has_perm("people.change_person", person)
-            or actor.has_perm("people.act_for_person", person)):
-        raise PermissionDenied("You cannot change this person's needs.")
+    person = _lock(person)
+    _may_change_or_act(actor, person, "needs")
     unknown = set(needs) - set(NeedKind.values)
     if unknown:
         raise ValidationError({"kinds": f"Unknown need: {', '.join(sorted(unknown))}"})
@@ -154,10 +175,10 @@ def communication_needs_set(*, actor: Any, person: Person,
 
 @transaction.atomic
 def preferences_update(*, actor: Any, person: Person, **fields: Any) -> Preferences:
-    if not (actor.has_perm("people.change_person", person)
-            or actor.has_perm("people.act_for_person", person)):
-        raise PermissionDenied("You cannot change this person's preferences.")
-    prefs, _ = Preferences.objects.get_or_create(person=person)
+    person = _lock(person)
+    _may_change_or_act(actor, person, "preferences")
+    _only(fields, PREFERENCE_FIELDS)
+    prefs = Preferences.objects.filter(person=person).first() or Preferences(person=person)
     for name, value in fields.items():
         setattr(prefs, name, value)
     save_with_history(prefs, actor=actor, reason="Preferences updated")
@@ -167,13 +188,17 @@ def preferences_update(*, actor: Any, person: Person, **fields: Any) -> Preferen
 
 @transaction.atomic
 def equality_update(*, actor: Any, person: Person, **fields: Any) -> EqualityInfo:
-    """Self-declared: recorded by the person, someone acting for them, or a worker asking them."""
-    if not (actor.has_perm("people.change_person", person)
-            or actor.has_perm("people.act_for_person", person)):
-        raise PermissionDenied("You cannot change this person's equality information.")
-    info, _ = EqualityInfo.objects.get_or_create(person=person)
+    """Self-declared: recorded by the person, someone acting for them, or a worker asking
+    them. A worker never sees earlier answers, so only the questions answered now are
+    written when a worker records them (``keep_unanswered``)."""
+    person = _lock(person)
+    _may_change_or_act(actor, person, "equality information")
+    keep_unanswered = not actor.has_perm("people.view_equality", person)
+    _only(fields, EQUALITY_FIELDS)
+    info = EqualityInfo.objects.filter(person=person).first() or EqualityInfo(person=person)
     for name, value in fields.items():
-        setattr(info, name, value)
+        if value or not keep_unanswered:
+            setattr(info, name, value)
     save_with_history(info, actor=actor, reason="Equality information updated")
     _log_change(actor, person, "page")
     return info
@@ -186,7 +211,9 @@ def relationship_add(*, actor: Any, person: Person, **fields: Any) -> Relationsh
     Access for a carer, representative or advocate starts only when the person's consent
     is recorded (``consent_record``); an attorney or guardian needs the powers and the
     document reference instead."""
+    person = _lock(person)
     require_perm(actor, "people.manage_relationships", person)
+    _only(fields, RELATIONSHIP_FIELDS)
     rel = Relationship(person=person, **fields)
     if rel.is_legal_power:
         errors = {}
@@ -204,10 +231,12 @@ def relationship_add(*, actor: Any, person: Person, **fields: Any) -> Relationsh
 @transaction.atomic
 def relationship_end(*, actor: Any, relationship: Relationship,
                      ended_on: datetime.date | None = None) -> Relationship:
-    require_perm(actor, "people.manage_relationships", relationship.person)
+    person = _lock(relationship.person)
+    require_perm(actor, "people.manage_relationships", person)
     rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
     rel.ended_on = ended_on or timezone.localdate()
     save_with_history(rel, actor=actor, reason="Relationship ended")
+    _log_change(actor, person, "page")
     return rel
 
 
@@ -220,6 +249,7 @@ def consent_record(*, actor: Any, person: Person, scope: str, decision: str, met
     Consent rows are never edited: each decision is a new row, the latest one stands.
     For access by a relationship, the relationship's access follows at once.
     """
+    person = _lock(person)
     require_perm(actor, "people.record_consent", person)
     if relationship is not None and relationship.person_id != person.pk:
         raise ValidationError({"relationship": "Choose one of this person's relationships."})

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from selfdirect.authorities.forms import PolicyFigureForm
 from selfdirect.authorities.policy import (
     definitions,
-    policy_figure_set,
     policy_figures_in_force,
     policy_history,
 )
 from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.services import policy_figure_set
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
 

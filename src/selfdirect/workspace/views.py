@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from django.shortcuts import redirect, render
 from selfdirect.audit.selectors import access_log_for_person
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority, user_role_labels, user_roles
-from selfdirect.core.permissions import authenticated, permission_required
+from selfdirect.core.permissions import authenticated, permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people import services
 from selfdirect.people.forms import (
@@ -72,7 +73,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
         searched = not search.is_empty
         if searched:
             paginator = Paginator(person_search(user=request.user, search=search),
-                                  per_page=25, allow_empty_first_page=True)
+                                  per_page=settings.PEOPLE_PAGE_SIZE, allow_empty_first_page=True)
             page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -109,6 +110,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("people.view_person")
+@person_page
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get(user=request.user, person_id=pk, path=request.path)
     user = request.user
@@ -133,9 +135,7 @@ def _edit_page(request: HttpRequest, pk: int, *, permission_any: tuple[str, ...]
                form_factory: Any, save: Any, template: str, title: str,
                success: str) -> HttpResponse:
     person = person_get(user=request.user, person_id=pk, path=request.path,
-                        permission="people.view_person")
-    if not any(request.user.has_perm(p, person) for p in permission_any):
-        raise Http404
+                        permission=permission_any)
     form = form_factory(request, person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,6 +149,7 @@ def _edit_page(request: HttpRequest, pk: int, *, permission_any: tuple[str, ...]
 
 
 @permission_required("people.view_person")
+@person_page
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
         form_class = (PersonForm if req.user.has_perm("people.change_person", person)
@@ -164,6 +165,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("people.view_person")
+@person_page
 def person_needs(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
         return CommunicationNeedsForm(req.POST or None, person=person)
@@ -178,6 +180,7 @@ def person_needs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("people.view_person")
+@person_page
 def person_preferences(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
         instance = getattr(person, "preferences", None)
@@ -193,21 +196,25 @@ def person_preferences(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("people.view_person")
+@person_page
 def person_equality(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
-        instance = getattr(person, "equality", None)
+        # Staff record answers the person gives them now; they never see earlier ones.
+        sees_answers = req.user.has_perm("people.view_equality", person)
+        instance = getattr(person, "equality", None) if sees_answers else None
         return EqualityForm(req.POST or None, instance=instance)
 
     def save(req: HttpRequest, person: Person, form: Any) -> None:
         services.equality_update(actor=req.user, person=person, **form.cleaned_data)
 
     return _edit_page(request, pk, permission_any=("people.change_person", "people.act_for_person"),
-                      form_factory=factory, save=save, template="workspace/person_simple_form.html",
+                      form_factory=factory, save=save, template="workspace/person_equality.html",
                       title="Equality information",
                       success="Equality information has been saved.")
 
 
 @permission_required("people.allocate_person")
+@person_page
 def person_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
         return AllocationForm(req.POST or None, person=person,
@@ -224,6 +231,7 @@ def person_allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("people.manage_relationships")
+@person_page
 def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
         return RelationshipForm(req.POST or None)
@@ -238,6 +246,7 @@ def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("people.record_consent")
+@person_page
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     def factory(req: HttpRequest, person: Person) -> Any:
         return ConsentForm(req.POST or None, person=person)
@@ -271,6 +280,7 @@ def authority_switch(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("people.view_history")
+@person_page
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     from selfdirect.people.history import person_changes
 
