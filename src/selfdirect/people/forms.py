@@ -254,7 +254,7 @@ class ConsentForm(GovukForm):
         super().__init__(*args, **kwargs)
         relationship = model_choice_field(self, "relationship")
         relationship.queryset = Relationship.objects.filter(person=person, ended_on__isnull=True)
-        relationship.label_from_instance = _relationship_label  # type: ignore[method-assign]
+        relationship.label_from_instance = _relationship_label  # type: ignore[assignment,method-assign]
         apply_govuk_messages(self)
 
     def clean(self) -> dict[str, Any]:
