@@ -12,24 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from selfdirect.core.permissions import is_delegated, view_permission
 from tests.factories import TEST_PASSWORD
-
-# Who is asking. The target person lives in Edinburgh, in the North East team, and is
-# allocated to scot_social_worker.
-ACTORS = [
-    "anonymous", "nobody",
-    "scot_social_worker", "scot_other_social_worker", "scot_team_manager",
-    "scot_panel_member", "scot_finance_officer", "scot_provider_user", "scot_commissioner",
-    "scot_administrator",
-    "eng_social_worker", "eng_team_manager", "eng_finance_officer", "eng_administrator",
-    "the_person", "carer_viewing", "attorney_acting", "advocate_withdrawn",
-]
-
-OK, SIGN_IN, REFUSED, NOT_FOUND = 200, 302, 403, 404
-
-
-def row(default, **overrides):
-    return {actor: overrides.get(actor, default) for actor in ACTORS}
-
+from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
 
 # What a staff member with no view of the person gets: 403 when their role can never see
 # people, 404 when it can but not this person (its existence is not disclosed).
@@ -96,16 +79,31 @@ def test_every_page_declares_a_permission():
     assert missing == []
 
 
+# Each domain keeps its own rows beside its tests: a module with MATRIX (page name ->
+# expected status per actor) and url_for(page, users, person) -> the URL to ask for.
+from tests.assessments import matrix as assessment_matrix  # noqa: E402
+from tests.portal import matrix as portal_matrix  # noqa: E402
+
+DOMAIN_MATRICES = (assessment_matrix, portal_matrix)
+ALL_PAGES = {**MATRIX}
+for _module in DOMAIN_MATRICES:
+    assert not set(_module.MATRIX) & set(ALL_PAGES), "a page is in two matrices"
+    ALL_PAGES.update(_module.MATRIX)
+
+
 def test_every_page_is_in_the_matrix():
     ours = {p.name for p, ns in _named_patterns() if not is_delegated(p.callback, ns)}
-    assert ours == set(MATRIX) | NOT_GET_PAGES
+    assert ours == set(ALL_PAGES) | NOT_GET_PAGES
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", sorted(MATRIX))
+@pytest.mark.parametrize("page", sorted(ALL_PAGES))
 def test_permission_matrix(client, cast, page):
     users, person = cast
-    if page in PERSON_PAGES:
+    module = next((m for m in DOMAIN_MATRICES if page in m.MATRIX), None)
+    if module is not None:
+        url = module.url_for(page, users, person)
+    elif page in PERSON_PAGES:
         url = reverse(page, args=[person.pk])
     elif page == "policy-detail":
         url = reverse(page, args=["review.interval_months"])
@@ -117,7 +115,7 @@ def test_permission_matrix(client, cast, page):
         if actor != "anonymous":
             assert client.login(username=actor, password=TEST_PASSWORD)
         got[actor] = client.get(url).status_code
-    assert got == MATRIX[page]
+    assert got == ALL_PAGES[page]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from selfdirect.accounts import views as account_views
 from selfdirect.api.api import api
@@ -37,6 +37,8 @@ urlpatterns = [
     path("settings/policy/", policy_views.policy_list, name="policy-list"),
     path("settings/policy/<str:key>/", policy_views.policy_detail, name="policy-detail"),
     path("my/", portal_views.portal_home, name="portal-home"),
+    path("", include("selfdirect.assessments.urls")),
+    path("", include("selfdirect.portal.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
