@@ -277,3 +277,60 @@ class EligibilityArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_area_display()}: {self.get_band_display()}"
+
+
+class AssessmentComment(models.Model):
+    """The person's own comments on their assessment, added from their pages."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    text = models.TextField(max_length=TEXT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.assessment} by {self.author}"
+
+
+class SelfReferral(models.Model):
+    """A referral made on the public page, by the person or by someone who cares for them.
+
+    It waits in the authority's inbox until a team manager finds the person's record (or
+    creates one) and records it as a ``Referral``: nobody outside the council can search
+    its records."""
+
+    class ForWhom(models.TextChoices):
+        ME = "me", "Myself"
+        SOMEONE_I_CARE_FOR = "cared_for", "Someone I care for"
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        RECORDED = "recorded", "Recorded as a referral"
+
+    authority = models.ForeignKey("authorities.Authority", on_delete=models.PROTECT,
+                                  related_name="self_referrals")
+    for_whom = models.CharField(max_length=10, choices=ForWhom.choices)
+    name = models.CharField("name of the person who needs support", max_length=200)
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    contact = models.CharField("phone number or email", max_length=200)
+    how_to_contact = models.CharField(max_length=200, blank=True)
+    referrer_name = models.CharField("your name", max_length=200, blank=True)
+    what_help = models.TextField("what help is needed", max_length=TEXT_MAX)
+    communication_needs = models.TextField(blank=True, max_length=1000)
+    wants_advocate = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.NEW)
+    referral = models.OneToOneField(Referral, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="self_referral")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Self-referral {self.pk} to {self.authority}"

@@ -57,7 +57,18 @@ def can_view_waiting_list(user: Any, _: Any = None) -> bool:
     return bool(user_roles(user).authorities_with(Role.TEAM_MANAGER, Role.SOCIAL_WORKER))
 
 
+@rules.predicate
+def can_triage_self_referrals(user: Any, self_referral: Any = None) -> bool:
+    """Team managers and social workers of the authority the referral was sent to."""
+    roles = user_roles(user)
+    staff = (Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
+    if self_referral is None:
+        return bool(roles.authorities_with(*staff))
+    return roles.has(self_referral.authority_id, *staff)
+
+
 rules.add_perm("assessments.view_assessment", can_view_assessment)
+rules.add_perm("assessments.triage_self_referrals", can_triage_self_referrals)
 rules.add_perm("assessments.change_assessment", can_change_assessment)
 rules.add_perm("assessments.approve_assessment", can_approve_assessment)
 rules.add_perm("assessments.speak_for_person", can_speak_for_person)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from selfdirect.assessments.models import (
     BAND_ORDER,
     Assessment,
+    AssessmentComment,
     Band,
     Contribution,
     Conversation,
@@ -21,6 +22,7 @@ from selfdirect.assessments.models import (
     Referral,
     Risk,
     SelfAssessment,
+    SelfReferral,
 )
 from selfdirect.authorities.policy import policy_value
 from selfdirect.core.services import require_perm, save_with_history
@@ -414,3 +416,77 @@ def eligibility_decide(*, actor: Any, assessment: Assessment,
     return decision
 
 
+
+
+# --- The person's comments ---------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_comment_add(*, actor: Any, assessment: Assessment, text: str) -> AssessmentComment:
+    """The person, or someone acting for them, comments on the assessment from their pages."""
+    require_perm(actor, "assessments.speak_for_person", assessment.person)
+    if not text.strip():
+        raise ValidationError({"text": "Enter your comments"})
+    comment = AssessmentComment(assessment=assessment, author=actor, text=text)
+    save_with_history(comment, actor=actor, reason="Comment added by the person")
+    return comment
+
+
+# --- Referrals made on the public page ---------------------------------------------------
+
+
+@transaction.atomic
+def self_referral_submit(*, authority: Any, for_whom: str, name: str, contact: str,
+                         what_help: str, date_of_birth: datetime.date | None = None,
+                         postcode: str = "", how_to_contact: str = "",
+                         referrer_name: str = "", communication_needs: str = "",
+                         wants_advocate: bool = False) -> SelfReferral:
+    """Anyone may ask for help. Nothing is looked up or shown back: the council finds the
+    person's record when it records the referral (``self_referral_record``)."""
+    from selfdirect.people.validators import normalise_postcode, validate_postcode
+
+    errors: dict[str, str] = {}
+    if postcode.strip():
+        try:
+            validate_postcode(postcode)
+        except ValidationError:
+            errors["postcode"] = "Enter a full UK postcode, like EH1 1YZ, or leave it blank"
+        else:
+            postcode = normalise_postcode(postcode)
+    if date_of_birth and date_of_birth >= timezone.localdate():
+        errors["date_of_birth"] = "Date of birth must be in the past"
+    if for_whom == SelfReferral.ForWhom.SOMEONE_I_CARE_FOR and not referrer_name.strip():
+        errors["referrer_name"] = "Enter your name, so we know who is asking"
+    if errors:
+        raise ValidationError(errors)
+    referral = SelfReferral(
+        authority=authority, for_whom=for_whom, name=name, date_of_birth=date_of_birth,
+        postcode=postcode, contact=contact, how_to_contact=how_to_contact,
+        referrer_name=referrer_name, what_help=what_help,
+        communication_needs=communication_needs, wants_advocate=wants_advocate)
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def self_referral_record(*, actor: Any, self_referral: SelfReferral, person: Person,
+                         urgency: str = Referral.Urgency.ROUTINE) -> Referral:
+    """A worker matches a public referral to the person's record (found or newly added)
+    and records it as a referral; the waiting clock starts from the day it was sent."""
+    sr = SelfReferral.objects.select_for_update().get(pk=self_referral.pk)
+    require_perm(actor, "assessments.triage_self_referrals", sr)
+    if sr.state != SelfReferral.State.NEW:
+        raise ValidationError("This referral has already been recorded.")
+    if person.authority_id != sr.authority_id:
+        raise ValidationError({"person": "Choose a person in the authority the referral was sent to."})
+    source = (Referral.Source.SELF if sr.for_whom == SelfReferral.ForWhom.ME
+              else Referral.Source.FAMILY)
+    referral = referral_record(
+        actor=actor, person=person, source=source, reason=sr.what_help, urgency=urgency,
+        received_on=timezone.localtime(sr.submitted_at).date(),
+        referrer_name=sr.referrer_name or sr.name, referrer_contact=sr.contact)
+    sr.state = SelfReferral.State.RECORDED
+    sr.referral = referral
+    save_with_history(sr, actor=actor, reason="Recorded as a referral")
+    return referral
