@@ -18,6 +18,7 @@ from selfdirect.assessments.models import (
     EligibilityDecision,
     Referral,
     SelfAssessment,
+    SelfReferral,
 )
 from selfdirect.authorities.models import Role
 from selfdirect.authorities.policy import policy_value
@@ -162,8 +163,6 @@ def waiting_list_authorities(user: Any) -> list[int]:
 
 def self_referral_inbox(*, user: Any) -> QuerySet[SelfReferral]:
     """New public referrals to the authorities where ``user`` may record them, oldest first."""
-    from selfdirect.assessments.models import SelfReferral
-
     ids = user_roles(user).authorities_with(Role.TEAM_MANAGER, Role.SOCIAL_WORKER)
     return (SelfReferral.objects.filter(authority_id__in=ids, state=SelfReferral.State.NEW)
             .select_related("authority").order_by("submitted_at", "id"))
