@@ -53,6 +53,16 @@ MATRIX: dict[str, dict[str, int]] = {
     "consent-add": _STAFF_EDIT,
     "policy-list": row(REFUSED, anonymous=SIGN_IN, **{a: OK for a in ACTORS if a.startswith(("scot_", "eng_"))}),
     "policy-detail": row(REFUSED, anonymous=SIGN_IN, **{a: OK for a in ACTORS if a.startswith(("scot_", "eng_"))}),
+    "waiting-list": row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+                        scot_other_social_worker=OK, scot_team_manager=OK,
+                        eng_social_worker=OK, eng_team_manager=OK),
+    "self-referrals": row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+                          scot_other_social_worker=OK, scot_team_manager=OK,
+                          eng_social_worker=OK, eng_team_manager=OK),
+    # A referral sent to Edinburgh: Manchester's staff may triage referrals, not this one.
+    "self-referral-detail": row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+                                scot_other_social_worker=OK, scot_team_manager=OK,
+                                eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND),
     "portal-home": row(REFUSED, anonymous=SIGN_IN, the_person=OK, carer_viewing=OK,
                        attorney_acting=OK),
 }
@@ -107,6 +117,12 @@ def test_permission_matrix(client, cast, page):
         url = reverse(page, args=[person.pk])
     elif page == "policy-detail":
         url = reverse(page, args=["review.interval_months"])
+    elif page == "self-referral-detail":
+        from selfdirect.assessments.services import self_referral_submit
+
+        sr = self_referral_submit(authority=person.authority, for_whom="me", name="Ann Example",
+                                  contact="0131 496 0001", what_help="Help at home")
+        url = reverse(page, args=[sr.pk])
     else:
         url = reverse(page)
     got = {}

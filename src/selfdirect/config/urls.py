@@ -5,7 +5,7 @@ from selfdirect.accounts import views as account_views
 from selfdirect.api.api import api
 from selfdirect.core import views as core_views
 from selfdirect.portal import views as portal_views
-from selfdirect.workspace import policy_views
+from selfdirect.workspace import policy_views, waiting_views
 from selfdirect.workspace import views as workspace_views
 
 handler404 = "selfdirect.core.errors.not_found"
@@ -36,6 +36,10 @@ urlpatterns = [
     path("people/<int:pk>/consent/new/", workspace_views.consent_add, name="consent-add"),
     path("settings/policy/", policy_views.policy_list, name="policy-list"),
     path("settings/policy/<str:key>/", policy_views.policy_detail, name="policy-detail"),
+    path("waiting-list/", waiting_views.waiting_list_page, name="waiting-list"),
+    path("referrals/public/", waiting_views.self_referral_list, name="self-referrals"),
+    path("referrals/public/<int:pk>/", waiting_views.self_referral_detail,
+         name="self-referral-detail"),
     path("my/", portal_views.portal_home, name="portal-home"),
     path("", include("selfdirect.assessments.urls")),
     path("", include("selfdirect.portal.urls")),

@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str, str | None]] = [("dashboard", "Home", None)]
     if user.has_perm("people.search_people"):
         items.append(("people-search", "People", None))
+    if user.has_perm("assessments.view_waiting_list"):
+        items.append(("waiting-list", "Waiting list", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("portal.view_own_pages"):
