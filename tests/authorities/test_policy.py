@@ -172,3 +172,21 @@ def test_the_figures_page_reads_a_fixed_number_of_queries(world):
         figures = policy_figures_in_force(authority=world.scot)
     assert len(ctx.captured_queries) == 1
     assert len(figures) == len(definitions("scotland"))
+
+
+@pytest.mark.django_db
+def test_migrations_have_loaded_every_default_in_the_data_files():
+    """A changed data file needs a migration that tops the figures up (see 0004)."""
+    from selfdirect.authorities.policy import load_defaults
+
+    assert load_defaults() == 0
+
+
+def test_no_model_change_is_missing_its_migration():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
