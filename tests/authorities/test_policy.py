@@ -182,6 +182,7 @@ def test_migrations_have_loaded_every_default_in_the_data_files():
     assert load_defaults() == 0
 
 
+@pytest.mark.django_db
 def test_no_model_change_is_missing_its_migration():
     from io import StringIO
 
