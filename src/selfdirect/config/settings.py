@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "selfdirect.audit",
     "selfdirect.assessments",
     "selfdirect.outcomes",
+    "selfdirect.carers",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("my/", portal_views.portal_home, name="portal-home"),
     path("", include("selfdirect.assessments.urls")),
     path("", include("selfdirect.portal.urls")),
+    path("", include("selfdirect.carers.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

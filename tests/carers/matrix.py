@@ -1,0 +1,14 @@
+"""Permission-matrix rows for this domain's pages (see tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
+
+MATRIX: dict[str, dict[str, int]] = {}
+
+
+def url_for(page: str, users: dict[str, Any], person: Any) -> str:
+    """The URL to ask for ``page`` about ``person`` (create what it needs with services)."""
+    raise KeyError(page)
