@@ -6,7 +6,7 @@ import pytest
 
 from selfdirect.accounts.services import api_token_create
 from selfdirect.api.api import api
-from tests.test_permission_matrix import ACTORS, OK, REFUSED, row
+from tests.test_permission_matrix import ACTORS, NOT_FOUND, OK, REFUSED, row
 from tests.test_permission_matrix import MATRIX as PAGES
 
 UNAUTHENTICATED = 401
@@ -29,6 +29,16 @@ MATRIX = {
     ("PATCH", "/api/people/{id}", '{"phone": "0131 496 0000"}'): {
         # Those who may see but not change the record know it exists: 403, not 404.
         **_VIEW, "scot_finance_officer": REFUSED, "carer_viewing": REFUSED},
+    ("GET", "/api/people/{id}/assessments", None): _VIEW,
+    ("POST", "/api/people/{id}/referrals",
+     '{"source": "gp_health", "reason": "Falls at night", "urgency": "urgent"}'): row(
+        REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=CREATED,
+        scot_team_manager=CREATED, scot_other_social_worker=NOT_FOUND,
+        eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND),
+    ("GET", "/api/assessments/{assessment}", None): _VIEW,
+    ("GET", "/api/waiting-list", None): row(
+        REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=OK, scot_other_social_worker=OK,
+        scot_team_manager=OK, eng_social_worker=OK, eng_team_manager=OK),
     ("POST", "/api/people",
      '{"given_name": "New", "family_name": "Person", "date_of_birth": "1950-01-01"}'): row(
         REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=CREATED,
@@ -45,7 +55,8 @@ def test_every_api_operation_is_in_the_matrix():
                 for method in operation.methods:
                     full = "/api" + (prefix + path).rstrip("/")
                     routes.add((method, full.replace("{int:person_id}", "{id}")
-                                .replace("{person_id}", "{id}")))
+                                .replace("{person_id}", "{id}")
+                                .replace("{int:assessment_id}", "{assessment}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -55,6 +66,11 @@ def test_api_permission_matrix(client, cast, call):
     users, person = cast
     method, path, body = call
     url = path.replace("{id}", str(person.pk))
+    if "{assessment}" in url:
+        from selfdirect.assessments.services import assessment_start
+
+        assessment = assessment_start(actor=users["scot_social_worker"], person=person)
+        url = url.replace("{assessment}", str(assessment.pk))
     got = {}
     for actor in ACTORS:
         headers = {}

@@ -14,6 +14,8 @@ from ninja import NinjaAPI, Query, Router, Status
 from selfdirect.api.auth import BearerToken, Session
 from selfdirect.api.permissions import AUTHENTICATED, api_permission
 from selfdirect.api.schemas import (
+    AssessmentOut,
+    AssessmentSummaryOut,
     AuthorityOut,
     ErrorOut,
     MeOut,
@@ -21,6 +23,16 @@ from selfdirect.api.schemas import (
     PersonOut,
     PersonPage,
     PersonPatch,
+    ReferralIn,
+    ReferralOut,
+    WaitingRowOut,
+)
+from selfdirect.assessments import services as assessing
+from selfdirect.assessments.selectors import (
+    assessment_get,
+    person_assessments,
+    visible_contributions,
+    waiting_list,
 )
 from selfdirect.authorities.models import Authority, StaffRole
 from selfdirect.authorities.selectors import user_roles
@@ -171,7 +183,78 @@ def person_update(request: Any, person_id: int, payload: PersonPatch) -> Any:
     return person_out(person_get(user=request.user, person_id=person.pk, log=False))
 
 
+assessments_router = Router(tags=["assessments"])
+
+
+def _assessment_summary(a: Any) -> dict[str, Any]:
+    return {"id": a.pk, "state": a.state, "started_on": a.started_on,
+            "completed_on": a.completed_on, "worker": a.worker.get_full_name()}
+
+
+@people_router.get("/{int:person_id}/assessments", response={200: list[AssessmentSummaryOut],
+                                                             404: ErrorOut},
+                   summary="A person's assessments")
+@api_permission("assessments.view_assessment")
+def assessment_list(request: Any, person_id: int) -> Any:
+    person = person_get(user=request.user, person_id=person_id, path=request.path,
+                        channel="api", permission="assessments.view_assessment")
+    return [_assessment_summary(a) for a in person_assessments(person=person)]
+
+
+@people_router.post("/{int:person_id}/referrals", response={201: ReferralOut, 403: ErrorOut,
+                                                            404: ErrorOut, 422: ErrorOut},
+                    summary="Record a referral for a person")
+@api_permission("assessments.change_assessment")
+def referral_create(request: Any, person_id: int, payload: ReferralIn) -> Any:
+    person = person_get(user=request.user, person_id=person_id, path=request.path,
+                        channel="api",
+                        permission=("assessments.change_assessment", "people.view_person"))
+    referral = assessing.referral_record(actor=request.user, person=person, **payload.dict())
+    return Status(201, {**{f: getattr(referral, f) for f in (
+        "id", "person_id", "source", "reason", "urgency", "received_on", "state")}})
+
+
+@assessments_router.get("/{int:assessment_id}", response={200: AssessmentOut, 404: ErrorOut},
+                        summary="One assessment, as its page shows it")
+@api_permission("assessments.view_assessment")
+def assessment_read(request: Any, assessment_id: int) -> Any:
+    a = assessment_get(user=request.user, assessment_id=assessment_id, path=request.path)
+    return {
+        **_assessment_summary(a), "person_id": a.person_id,
+        **{f: getattr(a, f) for f in ("areas_discussed", "strengths", "networks", "person_view")},
+        "outcomes": [{
+            "id": o.pk, "in_own_words": o.in_own_words,
+            "category": o.category.code if o.category else None,
+            "national_outcomes": [t.code for t in o.national_outcomes.all()],
+            "better_looks_like": o.better_looks_like, "measure": o.measure,
+            "priority": o.priority, "proposed_by": o.proposed_by, "state": o.state,
+        } for o in a.outcomes.all()],
+        "conversations": [{"when": c.when, "mode": c.mode, "state": c.state,
+                           "adjustments": c.adjustments} for c in a.conversations.all()],
+        "contributions": [{"contributor_name": c.contributor_name,
+                           "contributor_role": c.contributor_role, "content": c.content,
+                           "worker_only": c.worker_only}
+                          for c in visible_contributions(user=request.user, assessment=a)],
+        "eligibility": [{
+            **{f: getattr(d, f) for f in ("decided_on", "overall_band", "threshold_band",
+                                          "eligible", "reasons", "next_steps", "signposting",
+                                          "challenge_route")},
+            "areas": [{"area": x.area, "band": x.band, "reason": x.reason} for x in d.areas.all()],
+        } for d in a.eligibility_decisions.all()],
+    }
+
+
+@api.get("/waiting-list", response=list[WaitingRowOut], tags=["assessments"],
+         summary="Everyone waiting whom you may see, past target first")
+@api_permission("assessments.view_waiting_list")
+def waiting_list_read(request: Any) -> Any:
+    return [{"person_id": r.person.pk, "name": r.person.display_name, "stage": r.stage,
+             "since": r.since, "days": r.days, "band": r.band, "target_days": r.target_days,
+             "past_target": r.past_target} for r in waiting_list(user=request.user)]
+
+
 api.add_router("/me", me_router)
+api.add_router("/assessments", assessments_router)
 api.add_router("/authorities", authorities_router)
 api.add_router("/people", people_router)
 

@@ -125,3 +125,97 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
+
+
+class ReferralIn(Schema):
+    source: str
+    reason: str
+    urgency: str = "routine"
+    received_on: datetime.date | None = None
+    referrer_name: str = ""
+    referrer_contact: str = ""
+
+
+class ReferralOut(Schema):
+    id: int
+    person_id: int
+    source: str
+    reason: str
+    urgency: str
+    received_on: datetime.date
+    state: str
+
+
+class EligibilityAreaOut(Schema):
+    area: str
+    band: str
+    reason: str
+
+
+class EligibilityOut(Schema):
+    decided_on: datetime.date
+    overall_band: str
+    threshold_band: str
+    eligible: bool
+    reasons: str
+    next_steps: str
+    signposting: str
+    challenge_route: str
+    areas: list[EligibilityAreaOut]
+
+
+class AssessmentSummaryOut(Schema):
+    id: int
+    state: str
+    started_on: datetime.date
+    completed_on: datetime.date | None
+    worker: str
+
+
+class OutcomeOut(Schema):
+    id: int
+    in_own_words: str
+    category: str | None
+    national_outcomes: list[str]
+    better_looks_like: str
+    measure: str
+    priority: int
+    proposed_by: str
+    state: str
+
+
+class ConversationOut(Schema):
+    when: datetime.datetime
+    mode: str
+    state: str
+    adjustments: str
+
+
+class ContributionOut(Schema):
+    contributor_name: str
+    contributor_role: str
+    content: str
+    worker_only: bool
+
+
+class AssessmentOut(AssessmentSummaryOut):
+    person_id: int
+    areas_discussed: str
+    strengths: str
+    networks: str
+    person_view: str
+    outcomes: list[OutcomeOut]
+    conversations: list[ConversationOut]
+    contributions: list[ContributionOut]
+    eligibility: list[EligibilityOut]
+
+
+class WaitingRowOut(Schema):
+    person_id: int
+    name: str
+    stage: str
+    since: datetime.date
+    days: int
+    band: str | None
+    target_days: int | None
+    past_target: bool
