@@ -286,3 +286,18 @@ def test_every_demo_login_reaches_its_dashboard_and_its_main_page(client):
             assert client.get(reverse("person-detail", args=[person.pk])).status_code == 200
         if username == "edinburgh.advocate":
             assert "not linked to any records" in html
+
+
+def test_the_demo_shows_the_assessment_stage():
+    from selfdirect.assessments.models import Assessment, SelfReferral
+    from selfdirect.assessments.selectors import waiting_list
+
+    run("demo_load", "--people", DEMO_PEOPLE)
+    run("demo_load", "--people", DEMO_PEOPLE)  # idempotent
+    assert Assessment.objects.count() == 5
+    assert SelfReferral.objects.count() == 2
+    worker = User.objects.get(username="edinburgh.social_worker")
+    rows = waiting_list(user=worker)
+    assert any(r.past_target for r in rows)
+    own = Assessment.objects.get(person__user__username="edinburgh.person")
+    assert own.from_self_assessment and own.outcomes.count() == 1

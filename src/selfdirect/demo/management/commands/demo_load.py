@@ -150,6 +150,7 @@ class Command(BaseCommand):
                         for a in AUTHORITIES}
             self._portal(authorities[EDINBURGH], managers[EDINBURGH])
             self._needs(authorities, managers)
+            self._assessments(authorities[EDINBURGH], users)
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])
@@ -323,6 +324,18 @@ class Command(BaseCommand):
             changes = {k: v for k, v in details.items() if getattr(person, k) != v}
             if changes:
                 person_update(actor=manager, person=person, **changes)
+
+    def _assessments(self, authority: Authority, users: dict[str, User]) -> None:
+        from selfdirect.demo.assessments import load_demo_assessments
+
+        own = Person.objects.get(user__username="edinburgh.person")
+        created = load_demo_assessments(authority=authority,
+                                        worker=self._fresh(users["edinburgh.social_worker"]),
+                                        manager=self._fresh(users["edinburgh.team_manager"]),
+                                        person_with_login=own)
+        if created:
+            self.stdout.write(f"{authority.name}: {created} demo assessments, referrals "
+                              "waiting, and two requests from the public page.")
 
     def _superuser(self) -> None:
         self._user(SUPERUSER, "Demo", "Superuser", is_staff=True, is_superuser=True)
