@@ -164,7 +164,8 @@ def test_demo_load_twice_gives_the_same_counts():
     assert first["teams"] == 4
     assert first["people"] == int(DEMO_PEOPLE)
     assert first["relationships"] == 3
-    assert first["consents"] == 3  # carer given; advocate given, then withdrawn
+    # Carer given; advocate given, then withdrawn; a family contribution to an assessment.
+    assert first["consents"] == 4
     assert Authority.objects.get(code="S12000036").name == "City of Edinburgh Council"
     assert Authority.objects.get(code="E08000003").country == "england"
     for username, _ in demo_logins():

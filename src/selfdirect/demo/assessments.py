@@ -127,3 +127,24 @@ def load_demo_assessments(*, authority: Any, worker: Any, manager: Any,
             referrer_name="" if who == SelfReferral.ForWhom.ME else "Mary Example",
             wants_advocate=who == SelfReferral.ForWhom.ME)
     return Assessment.objects.filter(person__authority=authority).count()
+
+
+def delete_demo_records(*, authority_codes: list[str]) -> None:
+    """Remove the assessment-stage records of the demo authorities, children first (the
+    foreign keys protect them, as they should for real records)."""
+    from selfdirect.assessments.models import (
+        Contribution,
+        EligibilityDecision,
+        SelfAssessment,
+    )
+    from selfdirect.outcomes.models import PersonalOutcome
+
+    mine = {"person__authority__code__in": authority_codes}
+    through_assessment = {"assessment__person__authority__code__in": authority_codes}
+    SelfReferral.objects.filter(authority__code__in=authority_codes).delete()
+    Contribution.objects.filter(**through_assessment).delete()
+    EligibilityDecision.objects.filter(**through_assessment).delete()
+    PersonalOutcome.objects.filter(**mine).delete()
+    SelfAssessment.objects.filter(**mine).delete()
+    Assessment.objects.filter(**mine).delete()
+    Referral.objects.filter(**mine).delete()

@@ -158,7 +158,11 @@ class Command(BaseCommand):
     # -- steps ------------------------------------------------------------------------------
 
     def _reset(self) -> None:
-        people = Person.objects.filter(authority__code__in=[a.code for a in AUTHORITIES])
+        from selfdirect.demo.assessments import delete_demo_records
+
+        codes = [a.code for a in AUTHORITIES]
+        delete_demo_records(authority_codes=codes)
+        people = Person.objects.filter(authority__code__in=codes)
         deleted = people.count()
         people.delete()
         self.stdout.write(f"Reset: deleted {deleted} people from the demo authorities.")
