@@ -171,3 +171,29 @@ def test_staff_outside_the_caseload_cannot_assess(world, case):
     for name in ("scot_other_social_worker", "eng_social_worker", "scot_finance_officer"):
         with pytest.raises(PermissionDenied):
             assessing.assessment_start(actor=world.user(name), person=person)
+
+
+def test_sharing_during_an_assessment_joins_that_assessment(case):
+    worker, person = case
+    me = UserFactory()
+    person.user = me
+    person.save()
+    assessment = assessing.assessment_start(actor=worker, person=person)
+    outcomes.outcome_add(actor=me, person=person, in_own_words="Go to the football on Saturdays")
+    sa = assessing.self_assessment_save(actor=me, person=person, what_matters="Football",
+                                        share=True)
+    assert (sa.state, sa.assessment) == (SelfAssessment.State.USED, assessment)
+    assert list(assessment.outcomes.values_list("in_own_words", flat=True)) == [
+        "Go to the football on Saturdays"]
+
+
+def test_a_self_assessment_with_only_withdrawn_proposals_cannot_be_shared(case):
+    _, person = case
+    me = UserFactory()
+    person.user = me
+    person.save()
+    proposal = outcomes.outcome_add(actor=me, person=person, in_own_words="Something")
+    outcomes.outcome_withdraw(actor=me, outcome=proposal, reason="changed my mind")
+    with pytest.raises(ValidationError) as refused:
+        assessing.self_assessment_save(actor=me, person=person, share=True)
+    assert "what_matters" in refused.value.message_dict

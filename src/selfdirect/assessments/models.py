@@ -333,4 +333,9 @@ class SelfReferral(models.Model):
         ordering = ["submitted_at", "id"]
 
     def __str__(self) -> str:
-        return f"Self-referral {self.pk} to {self.authority}"
+        return f"Self-referral {self.reference} to {self.authority}"
+
+    @property
+    def reference(self) -> str:
+        """The number the person is given, to quote when they call."""
+        return f"SR{self.pk:06d}"

@@ -98,11 +98,23 @@ def self_assessment_save(*, actor: Any, person: Person, share: bool = False,
     if share:
         from selfdirect.outcomes.models import PersonalOutcome
 
-        proposed = PersonalOutcome.objects.filter(person=person, assessment=None).exists()
+        proposed = PersonalOutcome.objects.filter(
+            person=person, assessment=None, state=PersonalOutcome.State.DRAFT).exists()
         if not (sa.what_matters.strip() or proposed):
             raise ValidationError({"what_matters": "Tell us what matters to you before sharing"})
         sa.state = SelfAssessment.State.SHARED
     save_with_history(sa, actor=actor, reason="Shared with the worker" if share else "Saved")
+    if share:
+        # An assessment already under way takes it in at once; otherwise the next one will.
+        current = Assessment.objects.filter(person=person,
+                                            state=Assessment.State.IN_PROGRESS).first()
+        if current is not None:
+            from selfdirect.outcomes.services import outcomes_attach_to_assessment
+
+            sa.assessment = current
+            sa.state = SelfAssessment.State.USED
+            save_with_history(sa, actor=actor, reason="Taken into the assessment under way")
+            outcomes_attach_to_assessment(actor=actor, person=person, assessment=current)
     return sa
 
 

@@ -1,5 +1,18 @@
 """The person's own pages and the public pages (mounted at /)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from selfdirect.portal import views
+
+urlpatterns = [
+    path("my/<int:pk>/what-matters/", views.what_matters, name="portal-what-matters"),
+    path("my/<int:pk>/what-matters/outcomes/", views.what_matters_outcomes,
+         name="portal-what-matters-outcomes"),
+    path("my/<int:pk>/what-matters/check/", views.what_matters_check,
+         name="portal-what-matters-check"),
+    path("my/<int:pk>/assessments/", views.assessment_list, name="portal-assessments"),
+    path("my/assessments/<int:assessment_id>/", views.assessment_detail,
+         name="portal-assessment"),
+    path("ask-for-support/", views.self_referral, name="self-referral"),
+    path("ask-for-support/sent/", views.self_referral_sent, name="self-referral-sent"),
+]
