@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from selfdirect.assessments.models import (
     Assessment,
+    AssessmentComment,
     Band,
     Contribution,
     Conversation,
@@ -35,9 +36,7 @@ def assessment_get(*, user: Any, assessment_id: int, path: str = "",
                  .values_list("person_id", flat=True).first())
     if person_id is None:
         raise Http404("No assessment found.")
-    person = person_get(user=user, person_id=person_id, path=path)
-    if not user.has_perm(permission, person):
-        raise Http404("No assessment found.")
+    person = person_get(user=user, person_id=person_id, path=path, permission=permission)
     assessment = (
         Assessment.objects.select_related("worker", "completed_by", "approved_by", "referral")
         .prefetch_related(
@@ -49,6 +48,7 @@ def assessment_get(*, user: Any, assessment_id: int, path: str = "",
             Prefetch("eligibility_decisions", queryset=EligibilityDecision.objects
                      .select_related("decided_by").prefetch_related("areas")),
             Prefetch("self_assessments", queryset=SelfAssessment.objects.select_related("written_by")),
+            Prefetch("comments", queryset=AssessmentComment.objects.select_related("author")),
         ).get(pk=assessment_id))
     assessment.person = person  # the one loaded with needs, relationships and the log
     return assessment
@@ -72,6 +72,15 @@ def visible_contributions(*, user: Any, assessment: Assessment) -> list[Contribu
 def latest_eligibility(assessment: Assessment) -> EligibilityDecision | None:
     decisions = list(assessment.eligibility_decisions.all())
     return decisions[0] if decisions else None
+
+
+def person_referrals(*, person: Any) -> QuerySet[Referral]:
+    return person.referrals.order_by("-received_on", "-id")
+
+
+def person_latest_eligibility(*, person: Any) -> EligibilityDecision | None:
+    return (EligibilityDecision.objects.filter(assessment__person=person)
+            .order_by("-decided_on", "-id").first())
 
 
 def person_assessments(*, person: Any) -> QuerySet[Assessment]:

@@ -106,15 +106,15 @@ def self_assessment_save(*, actor: Any, person: Person, share: bool = False,
     save_with_history(sa, actor=actor, reason="Shared with the worker" if share else "Saved")
     if share:
         # An assessment already under way takes it in at once; otherwise the next one will.
-        current = Assessment.objects.filter(person=person,
-                                            state=Assessment.State.IN_PROGRESS).first()
-        if current is not None:
+        under_way = Assessment.objects.filter(person=person,
+                                              state=Assessment.State.IN_PROGRESS).first()
+        if under_way is not None:
             from selfdirect.outcomes.services import outcomes_attach_to_assessment
 
-            sa.assessment = current
+            sa.assessment = under_way
             sa.state = SelfAssessment.State.USED
             save_with_history(sa, actor=actor, reason="Taken into the assessment under way")
-            outcomes_attach_to_assessment(actor=actor, person=person, assessment=current)
+            outcomes_attach_to_assessment(actor=actor, person=person, assessment=under_way)
     return sa
 
 
@@ -408,8 +408,15 @@ def eligibility_decide(*, actor: Any, assessment: Assessment,
     if errors:
         raise ValidationError(errors)
     overall = min((band for _, band, _ in areas), key=lambda b: BAND_ORDER[Band(b)])
-    threshold = policy_value(authority=assessment.person.authority,
-                             key="eligibility.threshold_band", on=decided_on)
+    try:
+        threshold = policy_value(authority=assessment.person.authority,
+                                 key="eligibility.threshold_band", on=decided_on)
+    except KeyError as exc:
+        # England decides eligibility by the 2015 Regulations' outcomes, not by bands:
+        # that rule is still to come.
+        raise ValidationError(
+            "This authority has no eligibility threshold in force on that date, so the "
+            "decision cannot be recorded here yet.") from exc
     eligible = BAND_ORDER[Band(overall)] <= BAND_ORDER[Band(threshold)]
     if not eligible and not signposting.strip():
         raise ValidationError({"signposting": (

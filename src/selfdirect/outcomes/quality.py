@@ -75,7 +75,7 @@ def check_better(outcome: Any) -> QualityIssue | None:
 def check_category(outcome: Any) -> QualityIssue | None:
     if outcome.category_id is None:
         return QualityIssue("category", "category",
-                            "Choose the outcome category it belongs to (Talking Points)")
+                            "Choose the outcome category it belongs to")
     return None
 
 

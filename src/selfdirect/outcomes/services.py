@@ -79,14 +79,18 @@ def outcome_update(*, actor: Any, outcome: PersonalOutcome,
 
 
 @transaction.atomic
-def outcome_agree(*, actor: Any, outcome: PersonalOutcome) -> PersonalOutcome:
+def outcome_agree(*, actor: Any, outcome: PersonalOutcome,
+                  in_carer_plan: bool = False) -> PersonalOutcome:
     """Agree the outcome with the person. Refused, naming each failed check, unless it
-    is specific, says what better looks like, has a measure and a category."""
+    is specific, says what better looks like, has a measure and a category.
+
+    Outcomes are agreed within an assessment, or (``in_carer_plan``) as part of agreeing
+    an adult carer support plan, whose service calls this for each of its outcomes."""
     outcome = PersonalOutcome.objects.select_for_update().get(pk=outcome.pk)
     require_perm(actor, "assessments.change_assessment", outcome.person)
     if outcome.state != PersonalOutcome.State.DRAFT:
         raise ValidationError("This outcome is not waiting to be agreed.")
-    if outcome.assessment is None:
+    if outcome.assessment is None and not in_carer_plan:
         raise ValidationError("Agree outcomes within an assessment.")
     issues = outcome_quality_issues(outcome)
     if issues:

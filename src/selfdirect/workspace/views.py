@@ -15,9 +15,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from selfdirect.assessments.selectors import person_latest_eligibility
 from selfdirect.audit.selectors import access_log_for_person
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority, user_role_labels, user_roles
+from selfdirect.carers.selectors import offers_of_carer
 from selfdirect.core.permissions import authenticated, permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people import services
@@ -122,9 +124,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent": user.has_perm("people.record_consent", person),
         "access_log": user.has_perm("audit.view_access_log", person),
         "history": user.has_perm("people.view_history", person),
+        "change_assessment": user.has_perm("assessments.change_assessment", person),
     }
     can["see_equality"] = can["edit"] or can["act"]
-    extra: dict[str, Any] = {"can": can}
+    extra: dict[str, Any] = {
+        "can": can, "latest_decision": person_latest_eligibility(person=person),
+        "carer_offers": offers_of_carer(carer=person)}
     if can["access_log"]:
         extra["access_log"] = list(access_log_for_person(person_id=person.pk, limit=20))
     return render(request, "workspace/person_detail.html",
