@@ -54,3 +54,16 @@ def test_a_referral_by_api_validates_like_the_service(client, world):
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} >= {"source", "reason", "urgency"}
     assert not person.referrals.exists()
+
+
+def test_reading_an_assessment_by_api_is_logged_as_the_api(client, world):
+    from selfdirect.audit.models import AccessLog
+
+    worker = world.user("scot_social_worker")
+    person = PersonFactory(authority=world.scot, team=world.scot_team, allocated_worker=worker)
+    assessment = assessing.assessment_start(actor=worker, person=person)
+    AccessLog.objects.all().delete()
+    client.get(f"/api/assessments/{assessment.pk}", **bearer(worker))
+    client.get(f"/api/assessments/{assessment.pk}", **bearer(world.user("eng_team_manager")))
+    assert list(AccessLog.objects.order_by("id").values_list("outcome", "channel")) == [
+        ("viewed", "api"), ("denied", "api")]

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from selfdirect.accounts.services import api_token_create
 from selfdirect.api.api import api
+from selfdirect.assessments import services as assessing
+from selfdirect.assessments.models import Assessment
+from selfdirect.outcomes import services as outcome_services
+from selfdirect.outcomes.models import OutcomeTerm
+from selfdirect.people.models import ConsentMethod, ConsentScope
+from selfdirect.people.services import consent_record
+from tests.carers import matrix as carers_matrix
 from tests.test_permission_matrix import ACTORS, NOT_FOUND, OK, REFUSED, row
 from tests.test_permission_matrix import MATRIX as PAGES
 
@@ -19,6 +29,23 @@ _VIEW = {**PAGES["person-detail"], "anonymous": UNAUTHENTICATED}
 _STAFF_SEARCH = row(REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=OK,
                     scot_other_social_worker=OK, scot_team_manager=OK, scot_finance_officer=OK,
                     eng_social_worker=OK, eng_team_manager=OK, eng_finance_officer=OK)
+
+# Changing the person's assessment: staff who may change the person's record. A staff
+# role that never changes assessments is refused (403) by the operation's permission; one
+# that does, but not for this person, gets 404; the person and those who see or act for
+# them through a relationship hold no staff role: 403.
+def _staff_change(success):
+    return row(REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=success,
+               scot_team_manager=success, scot_other_social_worker=NOT_FOUND,
+               eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND)
+
+
+# Signing off: team managers only; Manchester's may sign off, but not for this person.
+_SIGN_OFF = row(REFUSED, anonymous=UNAUTHENTICATED, scot_team_manager=OK,
+                eng_team_manager=NOT_FOUND)
+# The carer's plan is the CARER's record (see tests/carers/matrix.py): 404 for the person
+# cared for and those who see only the cared-for person's record.
+_CARER_PLAN = {**carers_matrix.MATRIX["carer-plan"], "anonymous": UNAUTHENTICATED}
 
 # (method, path, JSON body) -> expected status for each actor.
 MATRIX = {
@@ -44,6 +71,26 @@ MATRIX = {
         REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=CREATED,
         scot_other_social_worker=CREATED, scot_team_manager=CREATED,
         eng_social_worker=CREATED, eng_team_manager=CREATED),
+    ("POST", "/api/people/{id}/assessments", "{}"): _staff_change(CREATED),
+    ("POST", "/api/assessments/{assessment}/outcomes",
+     '{"in_own_words": "Back to the allotment on Saturdays", "category": "things_to_do",'
+     ' "national_outcomes": ["nhwo_4"], "measure": "Goes most Saturdays"}'): _staff_change(
+        CREATED),
+    ("POST", "/api/outcomes/{outcome}/agree", None): _staff_change(OK),
+    ("POST", "/api/assessments/{assessment}/conversations",
+     '{"when": "2030-06-01T10:00:00Z", "mode": "face_to_face"}'): _staff_change(CREATED),
+    ("POST", "/api/conversations/{conversation}/record",
+     '{"participants": "The person and the worker", "notes": "Talked about the garden"}'):
+        _staff_change(OK),
+    ("POST", "/api/assessments/{assessment}/contributions",
+     '{"contributor_name": "Son", "contributor_role": "family", "content": "Visits daily"}'):
+        _staff_change(CREATED),
+    ("POST", "/api/assessments/{assessment}/eligibility",
+     '{"areas": [{"area": "personal_care", "band": "critical", "reason": "Falls"}],'
+     ' "reasons": "Critical risk", "next_steps": "Budget next"}'): _staff_change(CREATED),
+    ("POST", "/api/assessments/{assessment}/complete", None): _staff_change(OK),
+    ("POST", "/api/assessments/{assessment}/sign-off", None): _SIGN_OFF,
+    ("GET", "/api/carers/plans/{plan}", None): _CARER_PLAN,
 }
 
 
@@ -56,8 +103,90 @@ def test_every_api_operation_is_in_the_matrix():
                     full = "/api" + (prefix + path).rstrip("/")
                     routes.add((method, full.replace("{int:person_id}", "{id}")
                                 .replace("{person_id}", "{id}")
-                                .replace("{int:assessment_id}", "{assessment}")))
+                                .replace("{int:assessment_id}", "{assessment}")
+                                .replace("{int:outcome_id}", "{outcome}")
+                                .replace("{int:conversation_id}", "{conversation}")
+                                .replace("{int:plan_id}", "{plan}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
+
+
+def _in_progress(users, person):
+    """The person's assessment in progress (started by their worker if there is none)."""
+    return (Assessment.objects.filter(person=person, state=Assessment.State.IN_PROGRESS).first()
+            or assessing.assessment_start(actor=users["scot_social_worker"], person=person))
+
+
+def _ready(users, person):
+    """The assessment in progress, with everything it needs to be completed."""
+    worker = users["scot_social_worker"]
+    assessment = _in_progress(users, person)
+    talk = assessing.conversation_book(actor=worker, assessment=assessment,
+                                       when=timezone.now() - datetime.timedelta(hours=1),
+                                       mode="face_to_face")
+    assessing.conversation_record(actor=worker, conversation=talk, participants="P, worker",
+                                  notes="Talked")
+    outcome_services.outcome_agree(actor=worker, outcome=_outcome(users, person, assessment))
+    assessing.eligibility_decide(actor=worker, assessment=assessment,
+                                 areas=[("personal_care", "critical", "Falls when washing")],
+                                 reasons="Critical risk", next_steps="Budget next")
+    return assessment
+
+
+def _outcome(users, person, assessment):
+    return outcome_services.outcome_add(
+        actor=users["scot_social_worker"], person=person, assessment=assessment,
+        in_own_words="Walk the dog round the park every morning again",
+        category=OutcomeTerm.objects.get(code="mobility"), better_looks_like="Daily walks",
+        measure="Walks five mornings a week")
+
+
+def _no_assessment_in_progress(users, person):
+    in_progress = Assessment.objects.filter(person=person, state=Assessment.State.IN_PROGRESS)
+    if in_progress.exists():
+        assessing.assessment_complete(actor=users["scot_social_worker"],
+                                      assessment=_ready(users, person))
+
+
+def _url(call, users, person):
+    """The URL for ``call``, with the objects it names made through the services."""
+    method, path, _ = call
+    url = path.replace("{id}", str(person.pk))
+    if path == "/api/people/{id}/assessments" and method == "POST":
+        _no_assessment_in_progress(users, person)
+    if path.endswith("/contributions"):
+        consent_record(actor=users["scot_team_manager"], person=person,
+                       scope=ConsentScope.SHARE_WITH_FAMILY, decision="given",
+                       method=ConsentMethod.VERBAL)
+    if "{assessment}" in url:
+        if path.endswith("/complete"):
+            assessment = _ready(users, person)
+        elif path.endswith("/sign-off"):
+            assessment = assessing.assessment_complete(actor=users["scot_social_worker"],
+                                                       assessment=_ready(users, person))
+        else:
+            assessment = _in_progress(users, person)
+        url = url.replace("{assessment}", str(assessment.pk))
+    if "{outcome}" in url:
+        outcome = _outcome(users, person, _in_progress(users, person))
+        url = url.replace("{outcome}", str(outcome.pk))
+    if "{conversation}" in url:
+        talk = assessing.conversation_book(
+            actor=users["scot_social_worker"], assessment=_in_progress(users, person),
+            when=timezone.now() - datetime.timedelta(hours=1), mode="face_to_face")
+        url = url.replace("{conversation}", str(talk.pk))
+    if "{plan}" in url:
+        url = url.replace("{plan}", str(carers_matrix.make_carer(users, person).pk))
+    return url
+
+
+# Calls whose success changes the object so that a second success would be refused
+# (started twice, agreed twice, completed twice): each actor gets fresh objects.
+FRESH_PER_ACTOR = {
+    ("POST", "/api/people/{id}/assessments"),
+    ("POST", "/api/outcomes/{outcome}/agree"),
+    ("POST", "/api/conversations/{conversation}/record"),
+    ("POST", "/api/assessments/{assessment}/complete"),
+}
 
 
 @pytest.mark.django_db
@@ -65,14 +194,11 @@ def test_every_api_operation_is_in_the_matrix():
 def test_api_permission_matrix(client, cast, call):
     users, person = cast
     method, path, body = call
-    url = path.replace("{id}", str(person.pk))
-    if "{assessment}" in url:
-        from selfdirect.assessments.services import assessment_start
-
-        assessment = assessment_start(actor=users["scot_social_worker"], person=person)
-        url = url.replace("{assessment}", str(assessment.pk))
+    url = _url(call, users, person)
     got = {}
     for actor in ACTORS:
+        if (method, path) in FRESH_PER_ACTOR and actor != ACTORS[0]:
+            url = _url(call, users, person)
         headers = {}
         if actor != "anonymous":
             _, raw = api_token_create(user=users[actor], name="matrix")

@@ -185,6 +185,7 @@ class OutcomeOut(Schema):
 
 
 class ConversationOut(Schema):
+    id: int
     when: datetime.datetime
     mode: str
     state: str
@@ -219,3 +220,105 @@ class WaitingRowOut(Schema):
     band: str | None
     target_days: int | None
     past_target: bool
+
+
+# --- Changing an assessment ---------------------------------------------------------------
+
+
+class AssessmentStartIn(Schema):
+    referral_id: int | None = Field(
+        default=None, description="One of the person's referrals; by default the oldest open one.")
+    started_on: datetime.date | None = None
+
+
+class OutcomeIn(Schema):
+    in_own_words: str
+    category: str | None = Field(None, description="The code of an outcome category.")
+    national_outcomes: list[str] = Field(
+        [], description="Codes of the national outcomes it serves.")
+    better_looks_like: str = ""
+    measure: str = ""
+    priority: int = 2
+    proposed_by: str = "person"
+
+
+class ConversationIn(Schema):
+    when: datetime.datetime
+    mode: str
+    location: str = ""
+    participants: str = ""
+    adjustments: str = ""
+    needs_acknowledged: bool = Field(
+        False, description="Required (true) when the person has communication needs.")
+
+
+class ConversationRecordIn(Schema):
+    participants: str
+    notes: str
+
+
+class ContributionIn(Schema):
+    contributor_name: str
+    contributor_role: str
+    content: str
+    worker_only: bool = False
+
+
+class EligibilityAreaIn(Schema):
+    area: str
+    band: str
+    reason: str
+
+
+class EligibilityIn(Schema):
+    areas: list[EligibilityAreaIn]
+    reasons: str
+    next_steps: str
+    signposting: str = ""
+    challenge_route: str | None = Field(
+        None, description="How to challenge the decision; by default the standard wording.")
+    decided_on: datetime.date | None = None
+
+
+# --- Carers ---------------------------------------------------------------------------------
+
+
+class CarerEligibilityAreaOut(Schema):
+    area: str
+    level: str
+    reason: str
+
+
+class CarerEligibilityOut(Schema):
+    decided_on: datetime.date
+    overall_level: str
+    threshold_level: str
+    eligible: bool
+    reasons: str
+    signposting: str
+    challenge_route: str
+    areas: list[CarerEligibilityAreaOut]
+
+
+class CarerPlanOut(Schema):
+    id: int
+    carer_id: int
+    cared_for_id: int
+    state: str
+    first_conversation_on: datetime.date | None
+    circumstances: str
+    nature_and_extent: str
+    impact: str
+    willingness_and_ability: str
+    emergency_arrangements: str
+    future_arrangements: str
+    identified_needs: str
+    local_support: str
+    support_where_carer_lives: str
+    support_to_be_provided: str
+    short_break: str
+    short_break_details: str
+    review_arrangements: str
+    agreed_on: datetime.date | None
+    outcomes: list[OutcomeOut]
+    latest_eligibility: CarerEligibilityOut | None

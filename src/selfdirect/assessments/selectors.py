@@ -29,14 +29,16 @@ from selfdirect.people.selectors import person_get, person_visible_queryset
 
 
 def assessment_get(*, user: Any, assessment_id: int, path: str = "",
-                   permission: str = "assessments.view_assessment") -> Assessment:
+                   permission: str = "assessments.view_assessment",
+                   channel: str = "page") -> Assessment:
     """One assessment with everything its page shows. The person's record is opened
     through ``person_get``, so the access log and the person rules apply."""
     person_id = (Assessment.objects.filter(pk=assessment_id)
                  .values_list("person_id", flat=True).first())
     if person_id is None:
         raise Http404("No assessment found.")
-    person = person_get(user=user, person_id=person_id, path=path, permission=permission)
+    person = person_get(user=user, person_id=person_id, path=path, permission=permission,
+                        channel=channel)
     assessment = (
         Assessment.objects.select_related("worker", "completed_by", "approved_by", "referral")
         .prefetch_related(

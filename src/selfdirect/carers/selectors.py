@@ -31,21 +31,22 @@ from .models import (
 VIEW = "carers.view_carer_plan"
 
 
-def _carer_record(*, user: Any, carer_id: int | None, path: str, permission: str) -> Person:
+def _carer_record(*, user: Any, carer_id: int | None, path: str, permission: str,
+                  channel: str = "page") -> Person:
+    """The carer's record, opened for ``permission`` (the access log says opened or refused)."""
     if carer_id is None:
         raise Http404("No record found.")
-    carer = person_get(user=user, person_id=carer_id, path=path)
-    if not user.has_perm(permission, carer):
-        raise Http404("No record found.")
-    return carer
+    return person_get(user=user, person_id=carer_id, path=path, permission=permission,
+                      channel=channel)
 
 
 def offer_get(*, user: Any, offer_id: int, path: str = "",
-              permission: str = VIEW) -> CarerSupportPlanOffer:
+              permission: str = VIEW, channel: str = "page") -> CarerSupportPlanOffer:
     """One offer, with the carer's record opened (and logged) for ``user``."""
     carer_id = (CarerSupportPlanOffer.objects.filter(pk=offer_id)
                 .values_list("carer_id", flat=True).first())
-    carer = _carer_record(user=user, carer_id=carer_id, path=path, permission=permission)
+    carer = _carer_record(user=user, carer_id=carer_id, path=path, permission=permission,
+                          channel=channel)
     offer = (CarerSupportPlanOffer.objects
              .select_related("cared_for", "recorded_by", "previous_offer", "next_offer",
                              "plan")
@@ -55,12 +56,13 @@ def offer_get(*, user: Any, offer_id: int, path: str = "",
 
 
 def plan_get(*, user: Any, plan_id: int, path: str = "",
-             permission: str = VIEW) -> AdultCarerSupportPlan:
+             permission: str = VIEW, channel: str = "page") -> AdultCarerSupportPlan:
     """One plan with everything its page shows: outcomes and their categories, every
     eligibility decision with its areas (newest first)."""
     carer_id = (AdultCarerSupportPlan.objects.filter(pk=plan_id)
                 .values_list("carer_id", flat=True).first())
-    carer = _carer_record(user=user, carer_id=carer_id, path=path, permission=permission)
+    carer = _carer_record(user=user, carer_id=carer_id, path=path, permission=permission,
+                          channel=channel)
     plan = (
         AdultCarerSupportPlan.objects
         .select_related("offer", "cared_for", "agreed_by", "created_by")
