@@ -10,13 +10,11 @@ from django.utils import timezone
 
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment, Referral, SelfAssessment
-from selfdirect.authorities.services import policy_figure_set
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-APRIL = datetime.date(datetime.date.today().year + 1, 4, 1)
 
 
 @pytest.fixture
@@ -63,18 +61,24 @@ def test_below_the_threshold_gives_a_written_decision_with_signposting(case):
 
 
 def test_the_threshold_in_force_on_the_day_decides(world, case):
+    from selfdirect.authorities.models import PolicyFigure
+
     worker, person = case
-    policy_figure_set(actor=world.user("scot_administrator"), authority=world.scot,
-                      key="eligibility.threshold_band", value="moderate",
-                      effective_from=APRIL, reason="Committee")
-    assessment = assessing.assessment_start(actor=worker, person=person)
+    today = timezone.localdate()
+    # An earlier committee decision, already in force (set through the policy page it
+    # would have been entered on or before its date).
+    PolicyFigure.objects.create(authority=world.scot, country="scotland",
+                                key="eligibility.threshold_band", kind="choice",
+                                value="moderate", effective_from=today - datetime.timedelta(days=10),
+                                reason="Committee")
+    assessment = assessing.assessment_start(actor=worker, person=person,
+                                            started_on=today - datetime.timedelta(days=30))
     areas = [("relationships", "moderate", "Isolated")]
     before = assessing.eligibility_decide(actor=worker, assessment=assessment, areas=areas,
                                           reasons="r", next_steps="n", signposting="Club",
-                                          decided_on=APRIL - datetime.timedelta(days=1))
+                                          decided_on=today - datetime.timedelta(days=11))
     after = assessing.eligibility_decide(actor=worker, assessment=assessment, areas=areas,
-                                         reasons="r", next_steps="n",
-                                         decided_on=APRIL)
+                                         reasons="r", next_steps="n", decided_on=today)
     assert (before.eligible, before.threshold_band) == (False, "substantial")
     assert (after.eligible, after.threshold_band) == (True, "moderate")
 

@@ -131,6 +131,7 @@ def waiting_list(*, user: Any, today: datetime.date | None = None,
                            .order_by("-decided_on", "-id").values("overall_band")[:1])
     rows: list[WaitingRow] = []
     referrals = (Referral.objects.filter(state=Referral.State.OPEN, person__in=people)
+                 .exclude(person__assessments__state=Assessment.State.IN_PROGRESS)
                  .select_related("person", "person__allocated_worker", "person__authority")
                  .order_by("received_on")[:limit])
     for ref in referrals:

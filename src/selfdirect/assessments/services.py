@@ -299,6 +299,7 @@ def conversation_record(*, actor: Any, conversation: Conversation, participants:
 @transaction.atomic
 def conversation_cancel(*, actor: Any, conversation: Conversation, reason: str) -> Conversation:
     require_perm(actor, "assessments.change_assessment", conversation.assessment)
+    _require_in_progress(_locked(conversation.assessment))
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.state != Conversation.State.BOOKED:
         raise ValidationError("Only a booked conversation can be cancelled.")
@@ -388,6 +389,10 @@ def eligibility_decide(*, actor: Any, assessment: Assessment,
     _require_in_progress(assessment)
     decided_on = decided_on or timezone.localdate()
     errors: dict[str, str] = {}
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = "Date of the decision must be today or in the past"
+    elif decided_on < assessment.started_on:
+        errors["decided_on"] = "Date of the decision cannot be before the assessment started"
     if not areas:
         errors["areas"] = "Give the band of at least one area of need, with its reason"
     seen = set()

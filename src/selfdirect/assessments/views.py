@@ -286,9 +286,10 @@ def conversation_cancel(request: HttpRequest, assessment_id: int,
         services.conversation_cancel(actor=request.user, conversation=conversation,
                                      reason=form.cleaned_data["reason"])
 
-    locked = (None if conversation.state == Conversation.State.BOOKED
-              else f"This conversation is {conversation.get_state_display().lower()}: "
-                   "only a booked conversation can be cancelled.")
+    locked = _locked(assessment) or (
+        None if conversation.state == Conversation.State.BOOKED
+        else f"This conversation is {conversation.get_state_display().lower()}: "
+             "only a booked conversation can be cancelled.")
     return _form_page(request, assessment, form=form, save=save, locked=locked,
                       template="assessments/conversation_form.html",
                       title="Cancel a conversation", submit="Cancel the conversation",

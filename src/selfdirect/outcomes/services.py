@@ -28,6 +28,13 @@ def _may_write(actor: Any, person: Person, assessment: Assessment | None) -> Non
         require_perm(actor, "assessments.speak_for_person", person)
 
 
+def _require_open_assessment(outcome: PersonalOutcome) -> None:
+    """Outcomes of a completed or signed-off assessment change only at a review."""
+    if outcome.assessment is not None and outcome.assessment.state != Assessment.State.IN_PROGRESS:
+        raise ValidationError(
+            "This assessment is finished: its outcomes are changed at a review, with the person.")
+
+
 def _check_terms(outcome: PersonalOutcome, national: Iterable[OutcomeTerm]) -> None:
     if outcome.category is not None and outcome.category.role != OutcomeTerm.Role.CATEGORY:
         raise ValidationError({"category": "Choose a category from the list"})
@@ -63,6 +70,7 @@ def outcome_update(*, actor: Any, outcome: PersonalOutcome,
                    **fields: Any) -> PersonalOutcome:
     outcome = PersonalOutcome.objects.select_for_update().get(pk=outcome.pk)
     _may_write(actor, outcome.person, outcome.assessment)
+    _require_open_assessment(outcome)
     if outcome.state != PersonalOutcome.State.DRAFT:
         raise ValidationError("An agreed outcome is changed at a review, with the person.")
     unknown = set(fields) - set(EDITABLE)
@@ -88,6 +96,7 @@ def outcome_agree(*, actor: Any, outcome: PersonalOutcome,
     an adult carer support plan, whose service calls this for each of its outcomes."""
     outcome = PersonalOutcome.objects.select_for_update().get(pk=outcome.pk)
     require_perm(actor, "assessments.change_assessment", outcome.person)
+    _require_open_assessment(outcome)
     if outcome.state != PersonalOutcome.State.DRAFT:
         raise ValidationError("This outcome is not waiting to be agreed.")
     if outcome.assessment is None and not in_carer_plan:
@@ -109,6 +118,9 @@ def outcome_agree(*, actor: Any, outcome: PersonalOutcome,
 def outcome_withdraw(*, actor: Any, outcome: PersonalOutcome, reason: str) -> PersonalOutcome:
     outcome = PersonalOutcome.objects.select_for_update().get(pk=outcome.pk)
     _may_write(actor, outcome.person, outcome.assessment)
+    _require_open_assessment(outcome)
+    if outcome.state != PersonalOutcome.State.DRAFT:
+        raise ValidationError("An agreed outcome is changed at a review, with the person.")
     outcome.state = PersonalOutcome.State.WITHDRAWN
     save_with_history(outcome, actor=actor, reason=f"No longer wanted: {reason}"[:100])
     return outcome
@@ -119,7 +131,8 @@ def outcomes_attach_to_assessment(*, actor: Any, person: Person,
     """The outcomes the person proposed on their own pages join the new assessment."""
     count = 0
     for outcome in PersonalOutcome.objects.select_for_update().filter(
-            person=person, assessment__isnull=True, state=PersonalOutcome.State.DRAFT):
+            person=person, assessment__isnull=True, state=PersonalOutcome.State.DRAFT,
+            carer_plan_link__isnull=True):  # a carer's plan outcomes stay with the plan
         outcome.assessment = assessment
         save_with_history(outcome, actor=actor, reason="Taken into the assessment")
         count += 1

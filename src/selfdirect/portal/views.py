@@ -129,6 +129,7 @@ def _proposals(person: Person) -> list[PersonalOutcome]:
     return list(PersonalOutcome.objects.filter(
         person=person, assessment__isnull=True, state=PersonalOutcome.State.DRAFT,
         proposed_by__in=[PersonalOutcome.ProposedBy.PERSON, PersonalOutcome.ProposedBy.CARER],
+        carer_plan_link__isnull=True,  # a carer's plan outcomes belong to the plan
     ).select_related("category").order_by("created_at", "id"))
 
 
