@@ -130,7 +130,8 @@ def outcomes_attach_to_assessment(*, actor: Any, person: Person,
                                   assessment: Assessment) -> int:
     """The outcomes the person proposed on their own pages join the new assessment."""
     count = 0
-    for outcome in PersonalOutcome.objects.select_for_update().filter(
+    # FOR UPDATE OF the outcome only: PostgreSQL cannot lock the outer-joined plan link.
+    for outcome in PersonalOutcome.objects.select_for_update(of=("self",)).filter(
             person=person, assessment__isnull=True, state=PersonalOutcome.State.DRAFT,
             carer_plan_link__isnull=True):  # a carer's plan outcomes stay with the plan
         outcome.assessment = assessment
