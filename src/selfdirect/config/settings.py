@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "selfdirect.assessments",
     "selfdirect.outcomes",
     "selfdirect.carers",
+    "selfdirect.allocation",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

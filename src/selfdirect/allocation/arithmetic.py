@@ -1,0 +1,42 @@
+"""The budget's sums, in whole pence, as pure functions (no database).
+
+The rule: the base is points × price per point (exact: both are whole numbers). Each
+adjustment applies in the order it was recorded. An amount adds or takes off its whole
+pence. A percentage applies to the *base* (not to the running total, so the order never
+changes the result), and its effect is rounded half-up to the penny on its own. The total
+is the base plus every adjustment's rounded effect, so the lines of an explanation add
+up to the total to the penny.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from selfdirect.core.money import apply_rate
+
+HUNDRED = Decimal(100)
+
+
+def base_amount(points: int, price_per_point: int) -> int:
+    return points * price_per_point
+
+
+def adjustment_effect(base: int, kind: str, amount: int | None, percent: Decimal | None) -> int:
+    """The change one adjustment makes, in whole pence (negative to take off)."""
+    if kind in ("add_amount", "subtract_amount"):
+        if amount is None:
+            raise ValueError("An amount adjustment needs an amount")
+        return amount if kind == "add_amount" else -amount
+    if kind in ("add_percent", "subtract_percent"):
+        if percent is None:
+            raise ValueError("A percentage adjustment needs a percentage")
+        effect = apply_rate(base, Decimal(percent) / HUNDRED, rounding=ROUND_HALF_UP)
+        return effect if kind == "add_percent" else -effect
+    raise ValueError(f"Unknown adjustment kind: {kind}")
+
+
+def budget_total(base: int, adjustments: Iterable[Any]) -> int:
+    """Base plus each adjustment's rounded effect (adjustments in the order recorded)."""
+    return base + sum(adjustment_effect(base, a.kind, a.amount, a.percent) for a in adjustments)

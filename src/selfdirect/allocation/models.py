@@ -1,0 +1,219 @@
+"""Resource allocation: the questionnaire (a RAS version), a person's answers, and the
+indicative budget they lead to, with its adjustments.
+
+A ``RasVersion`` belongs to one authority and applies from a date. Its questionnaire is
+domains → questions → answers, each answer worth points; the version's price per point
+turns points into money. Versions are never edited once live: a new price is a new
+version (``services.ras_price_change``). Money is whole pence in ``MoneyField``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from selfdirect.assessments.models import Assessment
+from selfdirect.authorities.models import Authority
+from selfdirect.core.money import MoneyField
+from selfdirect.people.models import Person
+
+
+class RasVersion(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        RETIRED = "retired", "Retired"
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="ras_versions")
+    name = models.CharField(max_length=150)
+    effective_from = models.DateField("applies from")
+    price_per_point = MoneyField(help_text="In whole pence: 4500 is £45.00 a point.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority", "-effective_from", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "effective_from"],
+                                    condition=Q(state="live"),
+                                    name="ras_one_live_version_per_authority_and_date"),
+            models.CheckConstraint(condition=Q(price_per_point__gt=0),
+                                   name="ras_price_per_point_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (from {self.effective_from:%-d %B %Y})"
+
+
+class RasDomain(models.Model):
+    version = models.ForeignKey(RasVersion, on_delete=models.CASCADE, related_name="domains")
+    code = models.SlugField(max_length=50)
+    name = models.CharField(max_length=150)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"],
+                                               name="ras_domain_code_unique_in_version")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RasQuestion(models.Model):
+    domain = models.ForeignKey(RasDomain, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(max_length=50, help_text="Unique within the version.")
+    text = models.TextField(help_text="In plain English.")
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain__position", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["domain", "code"],
+                                               name="ras_question_code_unique_in_domain")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RasAnswer(models.Model):
+    question = models.ForeignKey(RasQuestion, on_delete=models.CASCADE, related_name="answers")
+    code = models.SlugField(max_length=50)
+    text = models.TextField()
+    points = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["question", "code"],
+                                               name="ras_answer_code_unique_in_question")]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.points} points)"
+
+
+class RasResponse(models.Model):
+    """The answer chosen for one question in one assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="ras_responses")
+    question = models.ForeignKey(RasQuestion, on_delete=models.PROTECT, related_name="responses")
+    answer = models.ForeignKey(RasAnswer, on_delete=models.PROTECT, related_name="responses")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "question"],
+                                               name="ras_one_response_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.answer_id}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.answer_id and self.question_id and self.answer.question_id != self.question_id:
+            raise ValidationError({"answer": "Choose one of this question's answers"})
+
+
+class IndicativeBudget(models.Model):
+    """A yearly budget worked out from the assessment's answers: points × price per point
+    (copied at calculation, so a later price change never rewrites it silently), plus
+    adjustments. ``domain_points`` keeps the points per domain as calculated, for the
+    explanation."""
+
+    class State(models.TextChoices):
+        INDICATIVE = "indicative", "Indicative"
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed"
+        SUPERSEDED = "superseded", "Superseded"
+
+    class Period(models.TextChoices):
+        YEARLY = "yearly", "A year"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="budgets")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="budgets")
+    ras_version = models.ForeignKey(RasVersion, on_delete=models.PROTECT, related_name="budgets")
+    points = models.PositiveIntegerField()
+    domain_points = models.JSONField(
+        default=list, blank=True,
+        help_text='Points per domain as calculated: [{"code", "name", "points"}, ...].')
+    price_per_point = MoneyField(help_text="In whole pence, copied from the RAS version.")
+    base_amount = MoneyField(help_text="Points × price per point, in whole pence.")
+    total = MoneyField(help_text="Base plus adjustments, in whole pence.")
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.YEARLY)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.INDICATIVE)
+    calculated_at = models.DateTimeField()
+    calculated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-calculated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="budget_total_not_negative"),
+            models.UniqueConstraint(fields=["assessment"], condition=Q(state="indicative"),
+                                    name="budget_one_indicative_per_assessment"),
+        ]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self) -> str:
+        from selfdirect.core.money import format_pounds
+
+        return f"{self.get_state_display()} budget {format_pounds(self.total)} a year"
+
+
+class ReasonCode(models.TextChoices):
+    LIVING_ALONE = "living_alone", "Living alone with no unpaid carer"
+    TWO_CARERS = "two_carers", "Two carers needed for moving and handling"
+    RURAL_TRAVEL = "rural_travel", "Rural travel time"
+    CULTURE_LANGUAGE = "culture_language", "Cultural or language needs"
+    SHORT_TERM = "short_term", "Short-term extra support"
+    OTHER = "other", "Other"
+
+
+class BudgetAdjustment(models.Model):
+    """A change to the calculated base, with its reason. Amounts are whole pence;
+    percentages apply to the base (see ``arithmetic.adjustment_effect``)."""
+
+    class Kind(models.TextChoices):
+        ADD_AMOUNT = "add_amount", "Add an amount"
+        SUBTRACT_AMOUNT = "subtract_amount", "Take off an amount"
+        ADD_PERCENT = "add_percent", "Add a percentage"
+        SUBTRACT_PERCENT = "subtract_percent", "Take off a percentage"
+
+    budget = models.ForeignKey(IndicativeBudget, on_delete=models.CASCADE,
+                               related_name="adjustments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = MoneyField(null=True, blank=True, help_text="In whole pence, for amount kinds.")
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                  help_text="For percentage kinds: 10.00 is 10%.")
+    reason_code = models.CharField(max_length=20, choices=ReasonCode.choices)
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["budget", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind__in=["add_amount", "subtract_amount"], amount__gt=0,
+                             percent__isnull=True)
+                           | Q(kind__in=["add_percent", "subtract_percent"], percent__gt=0,
+                               amount__isnull=True)),
+                name="adjustment_amount_or_percent_by_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.get_reason_code_display()}"

@@ -1,0 +1,52 @@
+"""Who may manage the resource allocation system and calculate budgets.
+
+- ``allocation.manage_ras``: the authority's administrator (object: an authority or a
+  RAS version) loads, publishes and reprices questionnaires.
+- ``allocation.calculate_budget``: whoever may change the person's assessment (their
+  worker, their team manager) records answers, calculates and adjusts the budget (object:
+  a person, an assessment or a budget).
+- ``allocation.view_budget``: whoever may see the person's assessment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from selfdirect.assessments.rules import can_change_assessment, can_view_assessment
+from selfdirect.authorities.models import Role
+from selfdirect.authorities.selectors import user_roles
+
+
+def _authority_id(obj: Any) -> int:
+    if hasattr(obj, "authority_id"):
+        return int(obj.authority_id)
+    return int(obj.pk)
+
+
+def _person(obj: Any) -> Any:
+    return getattr(obj, "person", obj)
+
+
+@rules.predicate
+def can_manage_ras(user: Any, obj: Any = None) -> bool:
+    roles = user_roles(user)
+    if obj is None:
+        return bool(roles.authorities_with(Role.ADMINISTRATOR))
+    return roles.has(_authority_id(obj), Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def can_calculate_budget(user: Any, obj: Any = None) -> bool:
+    return bool(can_change_assessment(user, None if obj is None else _person(obj)))
+
+
+@rules.predicate
+def can_view_budget(user: Any, obj: Any = None) -> bool:
+    return bool(can_view_assessment(user, None if obj is None else _person(obj)))
+
+
+rules.add_perm("allocation.manage_ras", can_manage_ras)
+rules.add_perm("allocation.calculate_budget", can_calculate_budget)
+rules.add_perm("allocation.view_budget", can_view_budget)

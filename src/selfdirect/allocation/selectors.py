@@ -1,0 +1,79 @@
+"""Reads about budgets: the plain-English explanation of how a budget was reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from selfdirect.allocation.arithmetic import adjustment_effect
+from selfdirect.allocation.models import BudgetAdjustment, IndicativeBudget
+from selfdirect.core.money import format_pounds
+
+
+@dataclass(frozen=True)
+class ExplanationLine:
+    """One line. ``kind`` is "domain" (points only), "base", "adjustment" or "total";
+    ``amount`` is whole pence (negative to take off) for money lines."""
+
+    kind: str
+    text: str
+    points: int | None = None
+    amount: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    budget: IndicativeBudget
+    lines: list[ExplanationLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.budget.total
+
+    @property
+    def money_lines(self) -> list[ExplanationLine]:
+        """The base and each adjustment: their amounts add up to the total to the penny."""
+        return [line for line in self.lines if line.kind in ("base", "adjustment")]
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def budget_explanation(budget: IndicativeBudget) -> Explanation:
+    """How the budget was reached, in plain English (one query for the adjustments).
+
+    One line per domain with its points; "total points × price per point = base"; one
+    line per adjustment, in the order recorded, with its reason and its effect; the total.
+    The rule: a percentage adjustment applies to the base (not the running total), and
+    its effect is rounded half-up to the penny on its own; an amount adjustment is exact.
+    The total is the base plus the rounded effects, so the base line and the adjustment
+    lines add up to the total to the penny."""
+    lines = [ExplanationLine(kind="domain", text=f"{d['name']}: {d['points']} points",
+                             points=int(d["points"]))
+             for d in budget.domain_points]
+    base = budget.base_amount
+    lines.append(ExplanationLine(
+        kind="base", amount=base, points=budget.points,
+        text=(f"{budget.points} points × {format_pounds(budget.price_per_point)} a point "
+              f"= {format_pounds(base)}")))
+    running = base
+    adjustments = list(BudgetAdjustment.objects.filter(budget=budget).order_by("pk"))
+    for adjustment in adjustments:
+        effect = adjustment_effect(base, adjustment.kind, adjustment.amount, adjustment.percent)
+        running += effect
+        verb = "Add" if effect >= 0 else "Take off"
+        if adjustment.percent is not None:
+            what = (f"{verb} {_percent(adjustment.percent)} of {format_pounds(base)} "
+                    f"= {format_pounds(abs(effect))} (rounded to the nearest penny)")
+        else:
+            what = f"{verb} {format_pounds(abs(effect))}"
+        lines.append(ExplanationLine(
+            kind="adjustment", amount=effect, reason=adjustment.reason,
+            text=f"{what}: {adjustment.get_reason_code_display()} — {adjustment.reason}"))
+    if running != budget.total:
+        raise ValueError(f"Budget {budget.pk}: lines add up to {running}, total is {budget.total}")
+    lines.append(ExplanationLine(kind="total", amount=budget.total,
+                                 text=f"Indicative budget: {format_pounds(budget.total)} a year"))
+    return Explanation(budget=budget, lines=lines)

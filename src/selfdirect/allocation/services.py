@@ -1,0 +1,344 @@
+"""Every change to the resource allocation system and to indicative budgets: one
+transaction each, permission checked, history written."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from selfdirect.allocation.arithmetic import base_amount, budget_total
+from selfdirect.allocation.models import (
+    BudgetAdjustment,
+    IndicativeBudget,
+    RasAnswer,
+    RasDomain,
+    RasQuestion,
+    RasResponse,
+    RasVersion,
+    ReasonCode,
+)
+from selfdirect.assessments.models import Assessment
+from selfdirect.authorities.models import Authority
+from selfdirect.core.money import format_pounds, pence_from_pounds
+from selfdirect.core.services import require_perm, save_with_history
+
+DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent / "data" / "ras_default.yaml"
+
+
+def _price_in_pence(value: Any, field: str = "price_per_point") -> int:
+    try:
+        pence = pence_from_pounds(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({field: "Price per point must be in pounds and pence, like 45.00"}) from exc
+    if pence <= 0:
+        raise ValidationError({field: "Price per point must be more than £0.00"})
+    return pence
+
+
+def live_version_on(authority: Authority | int, on: datetime.date) -> RasVersion | None:
+    """The authority's live version in force on ``on``: the latest live one applying by then."""
+    authority_id = authority if isinstance(authority, int) else authority.pk
+    return (RasVersion.objects.filter(authority_id=authority_id, state=RasVersion.State.LIVE,
+                                      effective_from__lte=on)
+            .order_by("-effective_from", "-pk").first())
+
+
+def _live_version_or_error(authority_id: int, on: datetime.date) -> RasVersion:
+    version = live_version_on(authority_id, on)
+    if version is None:
+        raise ValidationError(
+            "The council has no resource allocation questionnaire in force yet: ask its "
+            "administrator to publish one.")
+    return version
+
+
+# --- Questionnaire versions -------------------------------------------------------------
+
+
+def _create_version(*, actor: Any, authority: Authority, name: str, effective_from: datetime.date,
+                    price_per_point: int, domains: list[dict[str, Any]], state: str,
+                    reason: str) -> RasVersion:
+    version = RasVersion(authority=authority, name=name, effective_from=effective_from,
+                         price_per_point=price_per_point, state=state, created_by=actor)
+    save_with_history(version, actor=actor, reason=reason)
+    for d_pos, d in enumerate(domains):
+        domain = RasDomain(version=version, code=d["code"], name=d["name"], position=d_pos)
+        save_with_history(domain, actor=actor, reason=reason)
+        for q_pos, q in enumerate(d["questions"]):
+            question = RasQuestion(domain=domain, code=q["code"], text=q["text"], position=q_pos)
+            save_with_history(question, actor=actor, reason=reason)
+            for a_pos, a in enumerate(q["answers"]):
+                answer = RasAnswer(question=question, code=a["code"], text=str(a["text"]),
+                                   points=int(a["points"]), position=a_pos)
+                save_with_history(answer, actor=actor, reason=reason)
+    return version
+
+
+def _questionnaire(version: RasVersion) -> list[dict[str, Any]]:
+    """The version's domains, questions and answers as plain data (for copying)."""
+    domains = RasDomain.objects.filter(version=version).prefetch_related("questions__answers")
+    return [{"code": d.code, "name": d.name,
+             "questions": [{"code": q.code, "text": q.text,
+                            "answers": [{"code": a.code, "text": a.text, "points": a.points}
+                                        for a in q.answers.all()]}
+                           for q in d.questions.all()]}
+            for d in domains]
+
+
+@transaction.atomic
+def ras_version_create_default(*, actor: Any, authority: Authority,
+                               effective_from: datetime.date) -> RasVersion:
+    """Load the default questionnaire (``data/ras_default.yaml``) as a draft version for
+    the authority, at the file's example price per point."""
+    require_perm(actor, "allocation.manage_ras", authority)
+    with DEFAULT_QUESTIONNAIRE.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return _create_version(
+        actor=actor, authority=authority, name=data["name"], effective_from=effective_from,
+        price_per_point=_price_in_pence(str(data["price_per_point"])), domains=data["domains"],
+        state=RasVersion.State.DRAFT, reason="Default questionnaire loaded as a draft")
+
+
+@transaction.atomic
+def ras_version_publish(*, actor: Any, version: RasVersion) -> RasVersion:
+    """Make a draft version live from its date. Every question needs two answers or more;
+    only one version can be live for an authority from a given date."""
+    require_perm(actor, "allocation.manage_ras", version)
+    version = RasVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != RasVersion.State.DRAFT:
+        raise ValidationError({"state": f"Only a draft can be published; this one is "
+                                        f"{version.get_state_display().lower()}"})
+    questions = RasQuestion.objects.filter(domain__version=version).prefetch_related("answers")
+    if not questions:
+        raise ValidationError("Add at least one question before publishing")
+    for question in questions:
+        if len(question.answers.all()) < 2:
+            raise ValidationError({question.code: "Give this question two answers or more"})
+    if RasVersion.objects.filter(authority_id=version.authority_id, state=RasVersion.State.LIVE,
+                                 effective_from=version.effective_from).exists():
+        raise ValidationError({"effective_from": "Another version is already live from this "
+                                                 "date: choose a different date"})
+    version.state = RasVersion.State.LIVE
+    save_with_history(version, actor=actor, reason="Published")
+    return version
+
+
+# --- Answers and budgets ----------------------------------------------------------------
+
+
+@transaction.atomic
+def ras_responses_record(*, actor: Any, assessment: Assessment,
+                         answers: dict[str, str]) -> list[RasResponse]:
+    """Record the chosen answer for each question code given, against the version in force
+    today. A question already answered is changed. Unknown codes are refused, naming the
+    question."""
+    require_perm(actor, "allocation.calculate_budget", assessment)
+    assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
+    if assessment.state == Assessment.State.APPROVED:
+        raise ValidationError("This assessment is signed off: its answers can no longer change.")
+    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate())
+    questions = {q.code: q for q in RasQuestion.objects.filter(domain__version=version)
+                 .prefetch_related("answers")}
+    errors: dict[str, str] = {}
+    chosen: list[tuple[RasQuestion, RasAnswer]] = []
+    for question_code, answer_code in answers.items():
+        question = questions.get(question_code)
+        if question is None:
+            errors[question_code] = "There is no such question in this questionnaire"
+            continue
+        by_code = {a.code: a for a in question.answers.all()}
+        if answer_code not in by_code:
+            errors[question_code] = f"Choose one of: {', '.join(by_code)}"
+            continue
+        chosen.append((question, by_code[answer_code]))
+    if errors:
+        raise ValidationError(errors)
+    existing = {r.question.code: r for r in RasResponse.objects.filter(assessment=assessment)
+                .select_related("question")}
+    saved = []
+    for question, answer in chosen:
+        response = existing.get(question.code) or RasResponse(assessment=assessment)
+        response.question, response.answer, response.recorded_by = question, answer, actor
+        save_with_history(response, actor=actor, reason="Answer recorded")
+        saved.append(response)
+    return saved
+
+
+def _score(version: RasVersion, assessment: Assessment) -> tuple[int, list[dict[str, Any]]]:
+    """Points and points per domain under ``version``, matching the assessment's answers
+    by question and answer code (so answers carry over to a new version of the same
+    questionnaire). Every question must have an answer."""
+    chosen = dict(RasResponse.objects.filter(assessment=assessment)
+                  .values_list("question__code", "answer__code"))
+    domains = RasDomain.objects.filter(version=version).prefetch_related("questions__answers")
+    missing: dict[str, str] = {}
+    breakdown: list[dict[str, Any]] = []
+    total = 0
+    for domain in domains:
+        points = 0
+        for question in domain.questions.all():
+            by_code = {a.code: a for a in question.answers.all()}
+            answer = by_code.get(chosen.get(question.code, ""))
+            if answer is None:
+                missing[question.code] = f"Answer this question: {question.text}"
+                continue
+            points += answer.points
+        breakdown.append({"code": domain.code, "name": domain.name, "points": points})
+        total += points
+    if missing:
+        raise ValidationError(missing)
+    return total, breakdown
+
+
+def _apply(budget: IndicativeBudget, version: RasVersion, adjustments: list[Any]) -> None:
+    budget.ras_version = version
+    budget.price_per_point = version.price_per_point
+    budget.base_amount = base_amount(budget.points, version.price_per_point)
+    budget.total = budget_total(budget.base_amount, adjustments)
+    budget.calculated_at = timezone.now()
+
+
+@transaction.atomic
+def indicative_budget_calculate(*, actor: Any, assessment: Assessment) -> IndicativeBudget:
+    """Work out the assessment's indicative budget with the version in force today:
+    points = the sum of the chosen answers' points; base = points × price per point.
+    Creates the budget or recalculates the assessment's indicative one (keeping its
+    adjustments). A budget already proposed or agreed is not touched."""
+    require_perm(actor, "allocation.calculate_budget", assessment)
+    assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
+    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate())
+    points, breakdown = _score(version, assessment)
+    if IndicativeBudget.objects.filter(assessment=assessment, state__in=[
+            IndicativeBudget.State.PROPOSED, IndicativeBudget.State.AGREED]).exists():
+        raise ValidationError("This assessment's budget is already proposed or agreed: "
+                              "change it through a review.")
+    budget = (IndicativeBudget.objects.select_for_update()
+              .filter(assessment=assessment, state=IndicativeBudget.State.INDICATIVE).first())
+    if budget is None:
+        budget = IndicativeBudget(person=assessment.person, assessment=assessment,
+                                  calculated_by=actor)
+        adjustments: list[BudgetAdjustment] = []
+    else:
+        adjustments = list(budget.adjustments.all())
+    budget.points, budget.domain_points, budget.calculated_by = points, breakdown, actor
+    _apply(budget, version, adjustments)
+    save_with_history(budget, actor=actor, reason="Indicative budget calculated")
+    return budget
+
+
+_AMOUNT_KINDS = (BudgetAdjustment.Kind.ADD_AMOUNT, BudgetAdjustment.Kind.SUBTRACT_AMOUNT)
+_PERCENT_KINDS = (BudgetAdjustment.Kind.ADD_PERCENT, BudgetAdjustment.Kind.SUBTRACT_PERCENT)
+
+
+@transaction.atomic
+def budget_adjust(*, actor: Any, budget: IndicativeBudget, kind: str, reason_code: str,
+                  reason: str, amount: Decimal | str | None = None,
+                  percent: Decimal | str | None = None) -> BudgetAdjustment:
+    """Add an adjustment with its reason and recompute the total. ``amount`` is pounds
+    (Decimal or text, converted to pence exactly); ``percent`` is a Decimal percentage
+    (10 for 10%), applied to the base and rounded half-up to the penny."""
+    require_perm(actor, "allocation.calculate_budget", budget)
+    budget = IndicativeBudget.objects.select_for_update().get(pk=budget.pk)
+    if budget.state != IndicativeBudget.State.INDICATIVE:
+        raise ValidationError(f"This budget is {budget.get_state_display().lower()}: "
+                              "it can no longer be adjusted here.")
+    errors: dict[str, str] = {}
+    if kind not in BudgetAdjustment.Kind.values:
+        errors["kind"] = f"Choose one of: {', '.join(BudgetAdjustment.Kind.values)}"
+    if reason_code not in ReasonCode.values:
+        errors["reason_code"] = f"Choose one of: {', '.join(ReasonCode.values)}"
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the budget is being adjusted"
+    pence: int | None = None
+    rate: Decimal | None = None
+    if kind in _AMOUNT_KINDS:
+        if percent is not None:
+            errors["percent"] = "Give an amount, not a percentage, for this kind of adjustment"
+        try:
+            pence = pence_from_pounds(amount if amount is not None else "")
+        except (TypeError, ValueError):
+            errors["amount"] = "Enter an amount in pounds and pence, like 250.00"
+        else:
+            if pence <= 0:
+                errors["amount"] = "Enter an amount more than £0.00"
+    elif kind in _PERCENT_KINDS:
+        if amount is not None:
+            errors["amount"] = "Give a percentage, not an amount, for this kind of adjustment"
+        try:
+            if isinstance(percent, float):
+                raise TypeError
+            rate = Decimal(str(percent).strip().removesuffix("%"))
+            if not rate.is_finite() or rate != rate.quantize(Decimal("0.01")):
+                raise ValueError
+        except (TypeError, ValueError, InvalidOperation):
+            errors["percent"] = "Enter a percentage with up to two decimal places, like 12.5"
+        else:
+            if not Decimal(0) < rate < Decimal(1000):
+                errors["percent"] = "Enter a percentage more than 0 and less than 1000"
+            elif kind == BudgetAdjustment.Kind.SUBTRACT_PERCENT and rate > 100:
+                errors["percent"] = "You cannot take off more than 100%"
+    if errors:
+        raise ValidationError(errors)
+    adjustment = BudgetAdjustment(budget=budget, kind=kind, amount=pence, percent=rate,
+                                  reason_code=reason_code, reason=reason.strip(), created_by=actor)
+    adjustments = [*budget.adjustments.all(), adjustment]
+    total = budget_total(budget.base_amount, adjustments)
+    if total < 0:
+        raise ValidationError({"amount" if kind in _AMOUNT_KINDS else "percent":
+                               f"This would take the budget below £0.00 (it is "
+                               f"{format_pounds(budget.total)})"})
+    save_with_history(adjustment, actor=actor, reason=reason.strip())
+    budget.total = total
+    save_with_history(budget, actor=actor, reason=f"Adjusted: {adjustment.get_reason_code_display()}")
+    return adjustment
+
+
+@transaction.atomic
+def ras_price_change(*, actor: Any, version: RasVersion, price_per_point: Decimal | str,
+                     effective_from: datetime.date) -> RasVersion:
+    """A new price per point: a new live version with the same questionnaire, from
+    ``effective_from`` (today or earlier: recalculation happens now). Every budget of
+    the authority still *indicative* is recalculated at the new price (points and
+    adjustments kept, one history row each); proposed and agreed budgets are left alone.
+    A change from the same date as ``version`` retires it; otherwise ``version`` stays
+    live for the dates before."""
+    require_perm(actor, "allocation.manage_ras", version)
+    version = RasVersion.objects.select_for_update().get(pk=version.pk)
+    pence = _price_in_pence(price_per_point)
+    if version.state != RasVersion.State.LIVE:
+        raise ValidationError({"version": "Change the price of the live version"})
+    if effective_from > timezone.localdate():
+        raise ValidationError({"effective_from": "The new price must apply from today or earlier"})
+    if effective_from < version.effective_from:
+        raise ValidationError({"effective_from": f"The new price must apply from "
+                                                 f"{version.effective_from:%-d %B %Y} or later"})
+    reason = f"Price per point changed to {format_pounds(pence)}"
+    if effective_from == version.effective_from:
+        version.state = RasVersion.State.RETIRED
+        save_with_history(version, actor=actor, reason=f"Replaced: {reason}")
+    elif RasVersion.objects.filter(authority_id=version.authority_id, state=RasVersion.State.LIVE,
+                                   effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": "Another version is already live from this date"})
+    new = _create_version(actor=actor, authority=version.authority, name=version.name,
+                          effective_from=effective_from, price_per_point=pence,
+                          domains=_questionnaire(version), state=RasVersion.State.LIVE,
+                          reason=reason)
+    budgets = list(IndicativeBudget.objects.select_for_update()
+                   .filter(person__authority_id=version.authority_id,
+                           state=IndicativeBudget.State.INDICATIVE)
+                   .prefetch_related("adjustments"))
+    for budget in budgets:
+        _apply(budget, new, list(budget.adjustments.all()))
+    bulk_update_with_history(
+        budgets, IndicativeBudget,
+        ["ras_version", "price_per_point", "base_amount", "total", "calculated_at"],
+        default_user=actor, default_change_reason=f"Recalculated: {reason}")
+    return new
