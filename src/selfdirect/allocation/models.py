@@ -155,6 +155,13 @@ class IndicativeBudget(models.Model):
     calculated_at = models.DateTimeField()
     calculated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       related_name="+")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    agreed_on = models.DateField(null=True, blank=True)
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    decision_reason = models.TextField("reasons for the decision", blank=True, max_length=2000)
     history = HistoricalRecords()
 
     class Meta:

@@ -47,6 +47,16 @@ def can_view_budget(user: Any, obj: Any = None) -> bool:
     return bool(can_view_assessment(user, None if obj is None else _person(obj)))
 
 
+@rules.predicate
+def can_agree_budget(user: Any, obj: Any = None) -> bool:
+    """The person's team manager agrees a proposed budget (the panel joins in a later slice)."""
+    roles = user_roles(user)
+    if obj is None:
+        return bool(roles.authorities_with(Role.TEAM_MANAGER))
+    return roles.has(_person(obj).authority_id, Role.TEAM_MANAGER)
+
+
 rules.add_perm("allocation.manage_ras", can_manage_ras)
+rules.add_perm("allocation.agree_budget", can_agree_budget)
 rules.add_perm("allocation.calculate_budget", can_calculate_budget)
 rules.add_perm("allocation.view_budget", can_view_budget)

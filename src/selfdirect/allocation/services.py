@@ -342,3 +342,47 @@ def ras_price_change(*, actor: Any, version: RasVersion, price_per_point: Decima
         ["ras_version", "price_per_point", "base_amount", "total", "calculated_at"],
         default_user=actor, default_change_reason=f"Recalculated: {reason}")
     return new
+
+
+# --- The budget's lifecycle: indicative → proposed → agreed → superseded ----------------
+
+
+@transaction.atomic
+def budget_propose(*, actor: Any, budget: IndicativeBudget) -> IndicativeBudget:
+    """The worker puts the indicative budget forward for agreement. From here a change of
+    price per point no longer recalculates it."""
+    budget = IndicativeBudget.objects.select_for_update().get(pk=budget.pk)
+    require_perm(actor, "allocation.calculate_budget", budget.person)
+    if budget.state != IndicativeBudget.State.INDICATIVE:
+        raise ValidationError(
+            f"This budget is {budget.get_state_display().lower()}: only an indicative budget "
+            "can be proposed.")
+    budget.state = IndicativeBudget.State.PROPOSED
+    budget.proposed_at = timezone.now()
+    budget.proposed_by = actor
+    save_with_history(budget, actor=actor, reason="Proposed for agreement")
+    return budget
+
+
+@transaction.atomic
+def budget_agree(*, actor: Any, budget: IndicativeBudget, reason: str) -> IndicativeBudget:
+    """The team manager agrees a proposed budget, with reasons the person can read. The
+    person's previously agreed budget, if any, is superseded in the same transaction."""
+    budget = IndicativeBudget.objects.select_for_update().get(pk=budget.pk)
+    require_perm(actor, "allocation.agree_budget", budget.person)
+    if budget.state != IndicativeBudget.State.PROPOSED:
+        raise ValidationError(
+            f"This budget is {budget.get_state_display().lower()}: only a proposed budget "
+            "can be agreed.")
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "Enter the reasons for agreeing the budget"})
+    for earlier in IndicativeBudget.objects.select_for_update().filter(
+            person_id=budget.person_id, state=IndicativeBudget.State.AGREED):
+        earlier.state = IndicativeBudget.State.SUPERSEDED
+        save_with_history(earlier, actor=actor, reason=f"Superseded by budget {budget.pk}")
+    budget.state = IndicativeBudget.State.AGREED
+    budget.agreed_on = timezone.localdate()
+    budget.agreed_by = actor
+    budget.decision_reason = reason.strip()
+    save_with_history(budget, actor=actor, reason="Agreed")
+    return budget
