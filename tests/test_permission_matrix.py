@@ -91,11 +91,12 @@ def test_every_page_declares_a_permission():
 
 # Each domain keeps its own rows beside its tests: a module with MATRIX (page name ->
 # expected status per actor) and url_for(page, users, person) -> the URL to ask for.
+from tests.allocation import matrix as allocation_matrix  # noqa: E402
 from tests.assessments import matrix as assessment_matrix  # noqa: E402
 from tests.carers import matrix as carers_matrix  # noqa: E402
 from tests.portal import matrix as portal_matrix  # noqa: E402
 
-DOMAIN_MATRICES = (assessment_matrix, portal_matrix, carers_matrix)
+DOMAIN_MATRICES = (assessment_matrix, portal_matrix, carers_matrix, allocation_matrix)
 ALL_PAGES = {**MATRIX}
 for _module in DOMAIN_MATRICES:
     assert not set(_module.MATRIX) & set(ALL_PAGES), "a page is in two matrices"

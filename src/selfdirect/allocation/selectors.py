@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from selfdirect.allocation.arithmetic import adjustment_effect
 from selfdirect.allocation.models import BudgetAdjustment, IndicativeBudget
@@ -20,6 +21,10 @@ class ExplanationLine:
     points: int | None = None
     amount: int | None = None
     reason: str = ""
+
+    @property
+    def amount_display(self) -> str:
+        return "" if self.amount is None else format_pounds(self.amount)
 
 
 @dataclass(frozen=True)
@@ -75,5 +80,15 @@ def budget_explanation(budget: IndicativeBudget) -> Explanation:
     if running != budget.total:
         raise ValueError(f"Budget {budget.pk}: lines add up to {running}, total is {budget.total}")
     lines.append(ExplanationLine(kind="total", amount=budget.total,
-                                 text=f"Indicative budget: {format_pounds(budget.total)} a year"))
+                                 text=f"{budget.get_state_display()} budget: "
+                                      f"{format_pounds(budget.total)} a year"))
     return Explanation(budget=budget, lines=lines)
+
+
+def person_current_budget(*, person: Any) -> IndicativeBudget | None:
+    """The budget that speaks for the person now: agreed, else proposed, else indicative."""
+    order = {IndicativeBudget.State.AGREED: 0, IndicativeBudget.State.PROPOSED: 1,
+             IndicativeBudget.State.INDICATIVE: 2}
+    budgets = list(IndicativeBudget.objects.filter(person=person).exclude(
+        state=IndicativeBudget.State.SUPERSEDED).order_by("-calculated_at", "-pk")[:10])
+    return min(budgets, key=lambda b: order[IndicativeBudget.State(b.state)], default=None)

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("selfdirect.assessments.urls")),
     path("", include("selfdirect.portal.urls")),
     path("", include("selfdirect.carers.urls")),
+    path("", include("selfdirect.allocation.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from selfdirect.allocation.selectors import person_current_budget
 from selfdirect.assessments.selectors import person_latest_eligibility
 from selfdirect.audit.selectors import access_log_for_person
 from selfdirect.authorities.models import Authority
@@ -129,6 +130,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can["see_equality"] = can["edit"] or can["act"]
     extra: dict[str, Any] = {
         "can": can, "latest_decision": person_latest_eligibility(person=person),
+        "budget": person_current_budget(person=person),
         "carer_offers": offers_of_carer(carer=person)}
     if can["access_log"]:
         extra["access_log"] = list(access_log_for_person(person_id=person.pk, limit=20))
