@@ -9,7 +9,7 @@ from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.core.money import format_pounds, split_evenly
 from selfdirect.core.permissions import permission_required
-from selfdirect.people.selectors import communication_needs_summary, person_get
+from selfdirect.people.selectors import person_get
 
 
 @permission_required("allocation.view_budget")
@@ -20,7 +20,6 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
         raise Http404("No budget found.")
     person = person_get(user=request.user, person_id=person_id, path=request.path,
                         permission="allocation.view_budget")
-    person.communication_needs_summary = communication_needs_summary(person)  # type: ignore[attr-defined]
     budget = (IndicativeBudget.objects.select_related("ras_version", "agreed_by")
               .get(pk=budget_id))
     explanation = budget_explanation(budget)

@@ -49,7 +49,7 @@ from selfdirect.outcomes import services as outcome_services
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.outcomes.quality import outcome_quality_issues
 from selfdirect.people.models import Person
-from selfdirect.people.selectors import communication_needs_summary, person_get
+from selfdirect.people.selectors import person_get
 
 VIEW = "assessments.view_assessment"
 CHANGE = "assessments.change_assessment"
@@ -60,14 +60,9 @@ THRESHOLD_KEY = "eligibility.threshold_band"
 # --- Loading -----------------------------------------------------------------------------
 
 
-def _with_needs(person: Person) -> Person:
-    person.communication_needs_summary = communication_needs_summary(person)  # type: ignore[attr-defined]
-    return person
-
-
 def _person(request: HttpRequest, pk: int, permission: str) -> Person:
-    return _with_needs(person_get(user=request.user, person_id=pk, path=request.path,
-                                  permission=permission))
+    return person_get(user=request.user, person_id=pk, path=request.path,
+                                  permission=permission)
 
 
 def _assessment(request: HttpRequest, assessment_id: int, permission: str = VIEW) -> Assessment:
@@ -75,7 +70,6 @@ def _assessment(request: HttpRequest, assessment_id: int, permission: str = VIEW
     ``permission`` for it (``assessment_get`` logs the opening or the refusal)."""
     assessment = assessment_get(user=request.user, assessment_id=assessment_id,
                                 path=request.path, permission=permission)
-    _with_needs(assessment.person)
     return assessment
 
 

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
-from selfdirect.people.models import Person
-from selfdirect.people.selectors import communication_needs_summary, person_get
+from selfdirect.people.selectors import person_get
 
 from . import selectors, services
 from .forms import (
@@ -42,11 +41,6 @@ CHANGE = "carers.change_carer_plan"
 def _posted(request: HttpRequest) -> Any:
     """The posted data, or None for a GET: a POST with no fields is still a POST."""
     return request.POST if request.method == "POST" else None
-
-
-def _with_needs(person: Person) -> Person:
-    person.communication_needs_summary = communication_needs_summary(person)  # type: ignore[attr-defined]
-    return person
 
 
 # --- Identify a carer (from the cared-for person's record) --------------------------------
@@ -72,7 +66,7 @@ def carer_identify(request: HttpRequest, pk: int) -> HttpResponse:
                                       f"of {cared_for.display_name}.")
             return redirect("carer-offer", pk=offer.pk)
     return render(request, "carers/identify.html", {
-        "person": _with_needs(cared_for), "form": form, "name": name, "searched": bool(name),
+        "person": cared_for, "form": form, "name": name, "searched": bool(name),
         "candidates": candidates,
         "known": selectors.carers_of(user=request.user, cared_for=cared_for)})
 
@@ -124,7 +118,7 @@ def carer_offer(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "The carer's answer has been recorded.")
                 return redirect("carer-offer", pk=result.pk)
     return render(request, "carers/offer.html", {
-        "offer": offer, "person": _with_needs(offer.carer), "form": form, "step": step,
+        "offer": offer, "person": offer.carer, "form": form, "step": step,
         "can_change": can_change, "today": timezone.localdate()})
 
 
@@ -133,7 +127,7 @@ def carer_offer(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _plan_context(request: HttpRequest, plan: AdultCarerSupportPlan,
                   **extra: Any) -> dict[str, Any]:
-    return {"plan": plan, "offer": plan.offer, "person": _with_needs(plan.carer), **extra}
+    return {"plan": plan, "offer": plan.offer, "person": plan.carer, **extra}
 
 
 @permission_required(VIEW)

@@ -187,6 +187,12 @@ class Person(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def communication_needs_summary(self) -> list[str]:
+        """Short lines for the needs banner on every page about the person (from the
+        prefetched needs when ``people.selectors.person_get`` loaded the person)."""
+        return [str(need) for need in self.communication_needs.all()]
+
+    @property
     def address_lines(self) -> list[str]:
         lines = (self.address_line_1, self.address_line_2, self.town, self.postcode)
         return [line for line in lines if line]

@@ -153,10 +153,6 @@ def person_get(*, user: Any, person_id: int,
     return person
 
 
-def communication_needs_summary(person: Person) -> list[str]:
-    """Short lines for the needs banner, from the prefetched needs."""
-    return [str(need) for need in person.communication_needs.all()]
-
 
 def consent_in_force(*, person: Person, scope: str,
                      relationship: Relationship | None = None) -> Consent | None:

@@ -39,7 +39,6 @@ from selfdirect.people.models import Person
 from selfdirect.people.rules import STAFF_EDIT
 from selfdirect.people.selectors import (
     PersonSearch,
-    communication_needs_summary,
     person_caseload,
     person_get,
     person_search,
@@ -48,7 +47,6 @@ from selfdirect.people.selectors import (
 
 
 def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
-    person.communication_needs_summary = communication_needs_summary(person)  # type: ignore[attr-defined]
     return {"person": person, **extra}
 
 
