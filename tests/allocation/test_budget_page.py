@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from selfdirect.allocation import services as allocation
-from tests.allocation.matrix import make_budget
+from tests.allocation.matrix_budget import make_budget
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from selfdirect.allocation import services as allocation
-from tests.allocation.matrix import make_budget
+from tests.allocation.matrix_budget import make_budget
 from tests.browser.conftest import page_facts, sign_in_quickly, visit
 from tests.factories import PersonFactory, UserFactory
 

@@ -162,6 +162,14 @@ class IndicativeBudget(models.Model):
     agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
     decision_reason = models.TextField("reasons for the decision", blank=True, max_length=2000)
+    needs_panel = models.BooleanField(
+        default=False, help_text="Set when proposed: the panel decides, not the team manager.")
+    panel_reasons = models.JSONField(
+        default=list, blank=True, help_text="Why the panel decides, in plain English.")
+    review_flag = models.TextField(
+        blank=True, help_text="What to look at at the next review (set when the questionnaire, "
+                              "price or rates change after the budget was agreed).")
+    review_flagged_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -185,6 +193,8 @@ class ReasonCode(models.TextChoices):
     RURAL_TRAVEL = "rural_travel", "Rural travel time"
     CULTURE_LANGUAGE = "culture_language", "Cultural or language needs"
     SHORT_TERM = "short_term", "Short-term extra support"
+    EMPLOYER_COSTS = "employer_costs", "The cost of employing personal assistants"
+    PANEL = "panel", "The resource allocation panel's decision"
     OTHER = "other", "Other"
 
 
@@ -224,3 +234,187 @@ class BudgetAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_reason_code_display()}"
+
+
+class Period(models.TextChoices):
+    WEEKLY = "weekly", "A week"
+    FOUR_WEEKLY = "four_weekly", "Four weeks"
+    YEARLY = "yearly", "A year"
+
+
+PERIODS_A_YEAR = {Period.WEEKLY: 52, Period.FOUR_WEEKLY: 13, Period.YEARLY: 1}
+
+
+class FundingStream(models.TextChoices):
+    """Where money in an individual budget comes from. The council's social care share is
+    the budget's own total (the questionnaire's sum and its adjustments); the other streams
+    are ``FundingLine`` rows beside it."""
+
+    COUNCIL = "council", "Council social care"
+    HEALTH = "health", "Health (integration joint board or NHS)"
+    ILF = "ilf", "Independent Living Fund"
+    HOUSING_SUPPORT = "housing_support", "Housing support"
+    ACCESS_TO_WORK = "access_to_work", "Access to Work"
+    EDUCATION = "education", "Education (for example Disabled Students' Allowance)"
+
+
+class FundingLine(models.Model):
+    """Money from another funding stream in the person's individual budget: an amount for a
+    period, and the same as a yearly sum (exact: weeks × 52, four-weeks × 13)."""
+
+    budget = models.ForeignKey(IndicativeBudget, on_delete=models.CASCADE,
+                               related_name="funding_lines")
+    stream = models.CharField(max_length=20, choices=FundingStream.choices)
+    description = models.CharField(max_length=200)
+    amount = MoneyField(help_text="In whole pence, for each period.")
+    period = models.CharField(max_length=12, choices=Period.choices)
+    yearly_amount = MoneyField(help_text="The amount for a year, in whole pence.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["budget", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="funding_line_amount_positive"),
+            models.CheckConstraint(condition=~Q(stream="council"),
+                                   name="funding_line_not_council"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stream_display()}: {self.description}"
+
+
+class EmployerCosting(models.Model):
+    """What it costs to employ one personal assistant, as a line-by-line snapshot of
+    ``employer_costs.employer_costs`` with the figures in force on ``rates_on``. Kept as
+    recorded, so a later change of rates never rewrites what the person was shown; an
+    annual uplift recosts it (history keeps the earlier figures)."""
+
+    budget = models.ForeignKey(IndicativeBudget, on_delete=models.CASCADE,
+                               related_name="employer_costings")
+    label = models.CharField(max_length=100, help_text='Like "Personal assistant 1".')
+    hourly_wage = MoneyField(help_text="In whole pence.")
+    hours_per_week = models.DecimalField(max_digits=5, decimal_places=2)
+    employment_allowance = models.BooleanField(
+        help_text="Whether the person, as employer, can claim the Employment Allowance.")
+    pension_enrolled = models.BooleanField(default=True)
+    rates_on = models.DateField(help_text="The date whose policy figures were used.")
+    lines = models.JSONField(help_text='[{"key", "label", "amount", "rule"}, ...], amounts in pence.')
+    yearly_total = MoneyField(help_text="The sum of the lines, in whole pence.")
+    start_up = MoneyField(help_text="The one-off start-up sum, in whole pence; not yearly.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["budget", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours_per_week__gt=0),
+                                   name="employer_costing_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BudgetException(models.Model):
+    """Something about a budget the panel must decide on, whatever its size."""
+
+    class Kind(models.TextChoices):
+        FAMILY_MEMBER_PA = "family_member_pa", "Employing a family member as a personal assistant"
+        OUTSIDE_POLICY = "outside_policy", "Support outside the authority's usual policy"
+
+    budget = models.ForeignKey(IndicativeBudget, on_delete=models.CASCADE,
+                               related_name="exceptions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["budget", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class AllocationEnvelope(models.Model):
+    """The authority's yearly envelope for budgets: the sum it can commit in a financial
+    year (1 April to 31 March)."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="envelopes")
+    year_start = models.DateField(help_text="1 April of the financial year.")
+    amount = MoneyField(help_text="In whole pence.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority", "-year_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year_start"],
+                                    name="envelope_one_per_authority_and_year"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="envelope_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.year_start:%Y}/{(self.year_start.year + 1) % 100:02d}"
+
+
+class PanelMeeting(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT,
+                                  related_name="panel_meetings")
+    date = models.DateField()
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="panel_meetings",
+                                     help_text="Who sat on the panel, the chair included.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority", "-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Panel on {self.date:%-d %B %Y}"
+
+
+class PanelDecision(models.Model):
+    """The panel's decision on one budget, with reasons the person can read."""
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        AMEND = "amend", "Approved with a different amount"
+        DECLINE = "decline", "Declined"
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="decisions")
+    budget = models.ForeignKey(IndicativeBudget, on_delete=models.PROTECT,
+                               related_name="panel_decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    amended_total = MoneyField(null=True, blank=True,
+                               help_text="For an amendment: the yearly sum agreed, in pence.")
+    reasons = models.TextField(max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="amend", amended_total__gte=0)
+                           | (~Q(outcome="amend") & Q(amended_total__isnull=True))),
+                name="panel_decision_amended_total_only_for_amend"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: budget {self.budget_id}"

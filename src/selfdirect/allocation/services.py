@@ -350,7 +350,11 @@ def ras_price_change(*, actor: Any, version: RasVersion, price_per_point: Decima
 @transaction.atomic
 def budget_propose(*, actor: Any, budget: IndicativeBudget) -> IndicativeBudget:
     """The worker puts the indicative budget forward for agreement. From here a change of
-    price per point no longer recalculates it."""
+    price per point no longer recalculates it. A budget above the panel's thresholds, or
+    with an exception, goes to the panel (``needs_panel``, with the reasons) instead of
+    the team manager (see ``panel.needs_panel_reasons``)."""
+    from selfdirect.allocation.panel import needs_panel_reasons
+
     budget = IndicativeBudget.objects.select_for_update().get(pk=budget.pk)
     require_perm(actor, "allocation.calculate_budget", budget.person)
     if budget.state != IndicativeBudget.State.INDICATIVE:
@@ -360,7 +364,10 @@ def budget_propose(*, actor: Any, budget: IndicativeBudget) -> IndicativeBudget:
     budget.state = IndicativeBudget.State.PROPOSED
     budget.proposed_at = timezone.now()
     budget.proposed_by = actor
-    save_with_history(budget, actor=actor, reason="Proposed for agreement")
+    budget.panel_reasons = needs_panel_reasons(budget, on=timezone.localdate())
+    budget.needs_panel = bool(budget.panel_reasons)
+    save_with_history(budget, actor=actor, reason="Proposed for the panel" if budget.needs_panel
+                      else "Proposed for agreement")
     return budget
 
 
@@ -374,6 +381,15 @@ def budget_agree(*, actor: Any, budget: IndicativeBudget, reason: str) -> Indica
         raise ValidationError(
             f"This budget is {budget.get_state_display().lower()}: only a proposed budget "
             "can be agreed.")
+    if budget.needs_panel:
+        raise ValidationError("This budget needs the resource allocation panel's decision: "
+                              + " ".join(budget.panel_reasons))
+    return _agree(actor=actor, budget=budget, reason=reason)
+
+
+def _agree(*, actor: Any, budget: IndicativeBudget, reason: str) -> IndicativeBudget:
+    """Agree ``budget`` (locked by the caller) and supersede the person's earlier agreed
+    budget. Shared by the team manager's agreement and the panel's decision."""
     if not reason.strip():
         raise ValidationError({"decision_reason": "Enter the reasons for agreeing the budget"})
     for earlier in IndicativeBudget.objects.select_for_update().filter(
