@@ -40,3 +40,31 @@ def adjustment_effect(base: int, kind: str, amount: int | None, percent: Decimal
 def budget_total(base: int, adjustments: Iterable[Any]) -> int:
     """Base plus each adjustment's rounded effect (adjustments in the order recorded)."""
     return base + sum(adjustment_effect(base, a.kind, a.amount, a.percent) for a in adjustments)
+
+
+# --- Periods: weekly, four-weekly and yearly side by side --------------------------------
+
+WEEKS = {"weekly": 1, "four_weekly": 4, "yearly": 52}
+
+
+def _divide_half_up(numerator: int, denominator: int) -> int:
+    """``numerator ÷ denominator`` rounded half-up (away from zero) to a whole number."""
+    if denominator <= 0:
+        raise ValueError("Divide by a positive number")
+    sign = -1 if numerator < 0 else 1
+    return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
+
+
+def yearly_from(amount: int, period: str) -> int:
+    """The yearly sum of ``amount`` each ``period``: exact (× 52, × 13 or × 1)."""
+    return {"weekly": 52, "four_weekly": 13, "yearly": 1}[period] * amount
+
+
+def side_by_side(amount: int, period: str) -> dict[str, int]:
+    """``amount`` each ``period`` as weekly, four-weekly and yearly sums in whole pence.
+    The given period is exact, and so is every longer one (a week × 4 is four weeks, × 52
+    a year); a shorter one is the longer divided and rounded half-up to the penny."""
+    if period not in WEEKS:
+        raise ValueError(f"Unknown period: {period}")
+    weeks = WEEKS[period]
+    return {name: _divide_half_up(amount * length, weeks) for name, length in WEEKS.items()}

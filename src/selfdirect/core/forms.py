@@ -167,6 +167,21 @@ class GovukDateField(forms.MultiValueField):
         return data_list
 
 
+def money_input(field: forms.Field, *, width: int = 10) -> None:
+    """An amount in pounds: a "£" prefix, a decimal keyboard on phones, a fixed width."""
+    field.govuk_prefix = "£"  # type: ignore[attr-defined]
+    field.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false",
+                               "class": f"govuk-input--width-{width}"})
+
+
+def number_input(field: forms.Field, *, suffix: str = "", width: int = 4) -> None:
+    """A number with an optional suffix ("%", "hours"), a decimal keyboard on phones."""
+    if suffix:
+        field.govuk_suffix = suffix  # type: ignore[attr-defined]
+    field.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false",
+                               "class": f"govuk-input--width-{width}"})
+
+
 def set_max_length(field: forms.Field, limit: int) -> None:
     """Change a CharField's length limit after it was built (its validator and its
     ``maxlength`` attribute too): e.g. to let people type spaces in a postcode that is

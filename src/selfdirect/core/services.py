@@ -20,3 +20,10 @@ def save_with_history(instance: models.Model, *, actor: Any, reason: str) -> Non
     instance._history_user = actor  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save()
+
+
+def delete_with_history(instance: models.Model, *, actor: Any, reason: str) -> None:
+    """Delete, recording who removed it and why in its history."""
+    instance._history_user = actor  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.delete()

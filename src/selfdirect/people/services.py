@@ -15,7 +15,7 @@ from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority, Role, StaffRole, Team
 from selfdirect.authorities.selectors import user_roles
-from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.people.models import (
     CommunicationNeed,
     Consent,
@@ -159,9 +159,7 @@ def communication_needs_set(*, actor: Any, person: Person,
     current = {n.kind: n for n in person.communication_needs.all()}
     for kind, need in current.items():
         if kind not in needs:
-            need._history_user = actor  # type: ignore[attr-defined]
-            need._change_reason = "Need removed"  # type: ignore[attr-defined]
-            need.delete()
+            delete_with_history(need, actor=actor, reason="Need removed")
     kept = []
     for kind, detail in needs.items():
         need = current.get(kind) or CommunicationNeed(person=person, kind=kind)

@@ -1,0 +1,131 @@
+"""Forms for the funding-stream, employer-cost, exception and uplift pages. Each only
+parses what was typed; the service checks the rules and names the field that is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from selfdirect.allocation.costing import OTHER_STREAMS
+from selfdirect.allocation.models import BudgetException, Period
+from selfdirect.core.forms import (
+    GovukDateField,
+    GovukForm,
+    apply_govuk_messages,
+    money_input,
+    number_input,
+    set_max_length,
+)
+from selfdirect.core.money import pence_from_pounds
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _radios(choices: list[tuple[str, str]], label: str, missing: str,
+            help_text: str = "") -> forms.ChoiceField:
+    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
+                              help_text=help_text)
+    field.missing_message = missing  # type: ignore[attr-defined]
+    return field
+
+
+class _Form(GovukForm):
+    """GOV.UK messages that name each field; a question's own "select" message for radios."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepare()
+        apply_govuk_messages(self)
+        for field in self.fields.values():
+            missing = getattr(field, "missing_message", "")
+            if missing:
+                field.error_messages["required"] = field.error_messages["invalid_choice"] = missing
+
+    def prepare(self) -> None:
+        """Set limits, prefixes and hints before the messages are made."""
+
+    def clean(self) -> dict[str, Any]:
+        """Check amounts in pounds here too, so every mistake shows at once."""
+        data = super().clean() or {}
+        for name in getattr(self, "money_fields", ()):
+            value = data.get(name)
+            if not value:
+                continue
+            try:
+                pence_from_pounds(value)
+            except (TypeError, ValueError):
+                self.add_error(name, f"Enter {self.fields[name].label.lower()} in pounds and "
+                                     "pence, like 12.60")
+        return data
+
+
+class FundingLineForm(_Form):
+    money_fields = ("amount",)
+    stream = _radios(OTHER_STREAMS, "Where does the money come from?",
+                     "Select where the money comes from")
+    description = forms.CharField(label="What is it for?",
+                                  help_text="For example, nursing care at night")
+    amount = forms.CharField(label="Amount")
+    period = _radios(list(Period.choices), "How often?",
+                     "Select whether the amount is for a week, four weeks or a year")
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["description"], 200)
+        money_input(self.fields["amount"])
+
+
+class EmployerCostingForm(_Form):
+    money_fields = ("hourly_wage",)
+    label = forms.CharField(label="Who is this for?",
+                            help_text='A name or a label, like "Personal assistant 1"')
+    hourly_wage = forms.CharField(label="Hourly wage")
+    hours_per_week = forms.CharField(label="Hours a week")
+    employment_allowance = _radios(
+        YES_NO, "Can the employer claim the Employment Allowance?",
+        "Select yes if the employer can claim the Employment Allowance",
+        "Most people employing their own personal assistants can. HMRC decides.")
+    pension_enrolled = _radios(YES_NO, "Will the personal assistant be in a workplace pension?",
+                               "Select yes if the personal assistant will be in a pension",
+                               "An employer must enrol most employees who earn enough.")
+
+    def __init__(self, *args: Any, minimum_wage: str = "", **kwargs: Any) -> None:
+        self.minimum_wage = minimum_wage
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["label"], 100)
+        money_input(self.fields["hourly_wage"], width=5)
+        if self.minimum_wage:
+            self.fields["hourly_wage"].help_text = f"At least {self.minimum_wage} an hour"
+        number_input(self.fields["hours_per_week"], suffix="hours")
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"label": data["label"], "hourly_wage": data["hourly_wage"],
+                "hours_per_week": data["hours_per_week"],
+                "employment_allowance": data["employment_allowance"] == "yes",
+                "pension_enrolled": data["pension_enrolled"] == "yes"}
+
+
+class BudgetExceptionForm(_Form):
+    kind = _radios(list(BudgetException.Kind.choices), "What is the exception?",
+                   "Select what the exception is")
+    reason = forms.CharField(label="Why is it needed?", widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="For example, no agency covers the island, so the person "
+                                       "asks to employ their daughter")
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["reason"], 2000)
+
+
+class UpliftForm(_Form):
+    on = GovukDateField(label="New figures apply from",
+                        help_text="Usually the start of the tax year, for example 6 4 2026")
+    wage_uplift_percent = forms.CharField(
+        label="Raise personal assistants' hourly wages by", required=False,
+        help_text="Leave empty to keep wages as they are (they are still raised to the "
+                  "minimum wage in force)")
+
+    def prepare(self) -> None:
+        number_input(self.fields["wage_uplift_percent"], suffix="%")
