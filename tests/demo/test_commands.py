@@ -295,10 +295,46 @@ def test_the_demo_shows_the_assessment_stage():
 
     run("demo_load", "--people", DEMO_PEOPLE)
     run("demo_load", "--people", DEMO_PEOPLE)  # idempotent
-    assert Assessment.objects.count() == 5
+    # Five from the assessment stage; each other demo budget has an assessment of its own.
+    from selfdirect.allocation.models import IndicativeBudget
+
+    others = IndicativeBudget.objects.exclude(person__user__username="edinburgh.person")
+    assert Assessment.objects.count() == 5 + others.count()
     assert SelfReferral.objects.count() == 2
     worker = User.objects.get(username="edinburgh.social_worker")
     rows = waiting_list(user=worker)
     assert any(r.past_target for r in rows)
     own = Assessment.objects.get(person__user__username="edinburgh.person")
     assert own.from_self_assessment and own.outcomes.count() == 1
+
+
+def test_the_demo_shows_the_budget_stage():
+    from selfdirect.allocation.models import (
+        AllocationEnvelope,
+        EmployerCosting,
+        FundingLine,
+        IndicativeBudget,
+        PanelMeeting,
+    )
+    from selfdirect.allocation.panel import panel_agenda
+    from selfdirect.allocation.selectors import budget_explanation
+
+    run("demo_load", "--people", DEMO_PEOPLE)
+    run("demo_load", "--people", DEMO_PEOPLE)  # idempotent
+    edinburgh = Authority.objects.get(code="S12000036")
+    agreed = IndicativeBudget.objects.filter(state="agreed")
+    assert agreed.count() >= 3
+    assert all(b.adjustments.count() == 1 for b in agreed)
+    waiting = panel_agenda(edinburgh)
+    assert len(waiting) == 2
+    assert PanelMeeting.objects.filter(authority=edinburgh).count() == 1
+    envelope = AllocationEnvelope.objects.get(authority=edinburgh)
+    assert envelope.amount > sum(b.total for b in agreed)
+    own = IndicativeBudget.objects.get(person__user__username="edinburgh.person")
+    assert own.state == "indicative"
+    assert EmployerCosting.objects.filter(budget=own).count() == 2
+    assert FundingLine.objects.filter(budget=own, stream="health").count() == 1
+    assert own.total == sum(c.yearly_total for c in own.employer_costings.all())
+    for budget in IndicativeBudget.objects.all():
+        explanation = budget_explanation(budget)
+        assert sum(line.amount for line in explanation.money_lines) == budget.total

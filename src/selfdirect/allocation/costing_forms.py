@@ -55,7 +55,7 @@ class _Form(GovukForm):
             try:
                 pence_from_pounds(value)
             except (TypeError, ValueError):
-                self.add_error(name, f"Enter {self.fields[name].label.lower()} in pounds and "
+                self.add_error(name, f"Enter {str(self.fields[name].label).lower()} in pounds and "
                                      "pence, like 12.60")
         return data
 

@@ -19,6 +19,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("people-search", "People", None))
     if user.has_perm("assessments.view_waiting_list"):
         items.append(("waiting-list", "Waiting list", None))
+    if user.has_perm("allocation.sit_on_panel"):
+        items.append(("panel-home", "Panel", None))
+    elif user.has_perm("allocation.manage_envelope"):
+        items.append(("panel-envelope", "Budget envelope", None))
+    if user.has_perm("allocation.manage_ras"):
+        items.append(("ras-versions", "Resource allocation", None))
+    elif user.has_perm("allocation.view_calibration"):
+        items.append(("ras-calibration", "Resource allocation", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("portal.view_own_pages"):

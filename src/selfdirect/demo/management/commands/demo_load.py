@@ -151,6 +151,7 @@ class Command(BaseCommand):
             self._portal(authorities[EDINBURGH], managers[EDINBURGH])
             self._needs(authorities, managers)
             self._assessments(authorities[EDINBURGH], users)
+            self._budgets(authorities[EDINBURGH], users)
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])
@@ -159,8 +160,10 @@ class Command(BaseCommand):
 
     def _reset(self) -> None:
         from selfdirect.demo.assessments import delete_demo_records
+        from selfdirect.demo.budgets import delete_demo_budgets
 
         codes = [a.code for a in AUTHORITIES]
+        delete_demo_budgets(authority_codes=codes)
         delete_demo_records(authority_codes=codes)
         people = Person.objects.filter(authority__code__in=codes)
         deleted = people.count()
@@ -340,6 +343,21 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"{authority.name}: {created} demo assessments, referrals "
                               "waiting, and two requests from the public page.")
+
+    def _budgets(self, authority: Authority, users: dict[str, User]) -> None:
+        from selfdirect.demo.budgets import load_demo_budgets
+
+        made = load_demo_budgets(
+            authority=authority, worker=self._fresh(users["edinburgh.social_worker"]),
+            manager=self._fresh(users["edinburgh.team_manager"]),
+            administrator=self._fresh(users["edinburgh.administrator"]),
+            finance=self._fresh(users["edinburgh.finance_officer"]),
+            panel_member=self._fresh(users["edinburgh.panel_member"]),
+            person_with_login=Person.objects.get(user__username="edinburgh.person"))
+        if made:
+            self.stdout.write(f"{authority.name}: a live resource allocation questionnaire, "
+                              f"{made} budgets (agreed, waiting for the panel, and the "
+                              "person's own), a panel meeting and the year's envelope.")
 
     def _superuser(self) -> None:
         self._user(SUPERUSER, "Demo", "Superuser", is_staff=True, is_superuser=True)
