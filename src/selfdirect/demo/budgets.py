@@ -27,6 +27,7 @@ from selfdirect.people.models import Person
 
 AGREED_PACKAGES = 40
 SEED = 2013  # the year of the Act
+CALIBRATED_PRICE = Decimal("380.00")  # a point, a year: 35 points is £13,300
 
 
 def _answers(version: RasVersion, rng: random.Random, *, heavy: bool = False) -> dict[str, str]:
@@ -57,6 +58,10 @@ def load_demo_budgets(*, authority: Any, worker: Any, manager: Any, administrato
     version = allocation.ras_version_create_default(actor=administrator, authority=authority,
                                                     effective_from=year_start)
     version = allocation.ras_version_publish(actor=administrator, version=version)
+    # The file's price is only an example; the demo council has calibrated its own.
+    version = allocation.ras_price_change(actor=administrator, version=version,
+                                          price_per_point=CALIBRATED_PRICE,
+                                          effective_from=year_start)
 
     # Agreed packages, each with a reasoned adjustment, for the panel's committed spend
     # and for calibration.
@@ -111,7 +116,8 @@ def load_demo_budgets(*, authority: Any, worker: Any, manager: Any, administrato
         costing.employer_costing_add(actor=worker, budget=own, label=label,
                                      hourly_wage=Decimal("13.20"),
                                      hours_per_week=Decimal(hours), employment_allowance=True)
-    costing.budget_cover_employer_costs(actor=worker, budget=own)
+    if costing.costed_yearly(own) > own.total:
+        costing.budget_cover_employer_costs(actor=worker, budget=own)
     costing.funding_line_add(actor=worker, budget=own, stream="health",
                              description="Community nursing visits for a leg ulcer",
                              amount="38.50", period="weekly")
