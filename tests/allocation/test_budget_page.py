@@ -28,7 +28,7 @@ def test_the_page_shows_points_price_adjustments_and_a_total_that_adds_up(client
     response = client.get(reverse("budget-detail", args=[budget.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "How the budget was worked out" in html
+    assert "How your budget was worked out" in html  # she is the reader: "your"
     assert "a point" in html and "points" in html
     assert "&lt;b&gt;Two buses&lt;/b&gt;" in html  # the reason, escaped
     explanation = response.context["explanation"]

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from selfdirect.accounts.services import api_token_create
+from selfdirect.allocation import services as allocation
+from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.api.api import api
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
@@ -91,6 +93,17 @@ MATRIX = {
     ("POST", "/api/assessments/{assessment}/complete", None): _staff_change(OK),
     ("POST", "/api/assessments/{assessment}/sign-off", None): _SIGN_OFF,
     ("GET", "/api/carers/plans/{plan}", None): _CARER_PLAN,
+    # Budgets: seen as the assessment is seen; answered, adjusted and proposed by staff who
+    # may change the assessment; agreed by the person's team manager.
+    ("GET", "/api/budgets/{budget}", None): _VIEW,
+    ("GET", "/api/people/{id}/budgets", None): _VIEW,
+    ("POST", "/api/assessments/{assessment}/budget/answers",
+     '{"answers": {"meals": "most", "getting_about": "some"}}'): _staff_change(OK),
+    ("POST", "/api/budgets/{budget}/adjustments",
+     '{"kind": "add_amount", "amount": "10.00", "reason_code": "rural_travel",'
+     ' "reason": "Two buses"}'): _staff_change(CREATED),
+    ("POST", "/api/budgets/{budget}/propose", None): _staff_change(OK),
+    ("POST", "/api/budgets/{budget}/agree", '{"reason": "It meets your outcomes"}'): _SIGN_OFF,
 }
 
 
@@ -106,7 +119,8 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{int:assessment_id}", "{assessment}")
                                 .replace("{int:outcome_id}", "{outcome}")
                                 .replace("{int:conversation_id}", "{conversation}")
-                                .replace("{int:plan_id}", "{plan}")))
+                                .replace("{int:plan_id}", "{plan}")
+                                .replace("{int:budget_id}", "{budget}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -176,7 +190,39 @@ def _url(call, users, person):
         url = url.replace("{conversation}", str(talk.pk))
     if "{plan}" in url:
         url = url.replace("{plan}", str(carers_matrix.make_carer(users, person).pk))
+    if "/budget" in path:
+        _live_questionnaire(users, person)
+    if "{budget}" in url:
+        budget = _indicative_budget(users, person)
+        if path.endswith("/agree"):
+            budget = allocation.budget_propose(actor=users["scot_social_worker"], budget=budget)
+        url = url.replace("{budget}", str(budget.pk))
     return url
+
+
+def _live_questionnaire(users, person):
+    """The default questionnaire, live in the person's authority (once per test)."""
+    if allocation.live_version_on(person.authority, timezone.localdate()) is None:
+        admin = users["scot_administrator"]
+        version = allocation.ras_version_create_default(
+            actor=admin, authority=person.authority,
+            effective_from=timezone.localdate() - datetime.timedelta(days=30))
+        allocation.ras_version_publish(actor=admin, version=version)
+
+
+def _indicative_budget(users, person):
+    """An indicative budget from the assessment in progress: when that assessment's budget
+    is already proposed, the assessment is completed and a new one started."""
+    from tests.allocation.test_ras import ANSWERS
+
+    worker = users["scot_social_worker"]
+    assessment = _in_progress(users, person)
+    if IndicativeBudget.objects.filter(assessment=assessment).exclude(
+            state=IndicativeBudget.State.INDICATIVE).exists():
+        _no_assessment_in_progress(users, person)
+        assessment = _in_progress(users, person)
+    allocation.ras_responses_record(actor=worker, assessment=assessment, answers=ANSWERS)
+    return allocation.indicative_budget_calculate(actor=worker, assessment=assessment)
 
 
 # Calls whose success changes the object so that a second success would be refused
@@ -186,6 +232,7 @@ FRESH_PER_ACTOR = {
     ("POST", "/api/outcomes/{outcome}/agree"),
     ("POST", "/api/conversations/{conversation}/record"),
     ("POST", "/api/assessments/{assessment}/complete"),
+    ("POST", "/api/budgets/{budget}/propose"),
 }
 
 

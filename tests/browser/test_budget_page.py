@@ -24,7 +24,7 @@ def test_the_person_reads_how_their_budget_was_worked_out(page: Any, live_server
     sign_in_quickly(page, live_server, me)
     visit(page, f"{live_server.url}/budgets/{budget.pk}/")
     facts = page_facts(page)
-    assert facts["h1s"] == ["How the budget was worked out"]
+    assert facts["h1s"] == ["How your budget was worked out"]
     assert facts["title"].endswith(" – selfdirect")
     assert "Two buses to the day centre" in page.inner_text("main")
     page.set_viewport_size({"width": 320, "height": 800})

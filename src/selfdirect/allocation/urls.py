@@ -6,6 +6,13 @@ from selfdirect.allocation import calibration_views, costing_views, panel_views,
 
 urlpatterns = [
     path("budgets/<int:budget_id>/", views.budget_detail, name="budget-detail"),
+    path("budgets/<int:budget_id>/print/", views.budget_print, name="budget-print"),
+    path("budgets/<int:budget_id>/adjust/", views.budget_adjust, name="budget-adjust"),
+    path("budgets/<int:budget_id>/propose/", views.budget_propose, name="budget-propose"),
+    path("budgets/<int:budget_id>/agree/", views.budget_agree, name="budget-agree"),
+    path("assessments/<int:assessment_id>/budget/questions/",
+         views.assessment_budget_questions, name="assessment-budget-questions"),
+    path("people/<int:pk>/budgets/", views.person_budgets, name="person-budgets"),
     *costing_views.urlpatterns,
     *panel_views.urlpatterns,
     *ras_views.urlpatterns,

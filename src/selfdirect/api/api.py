@@ -485,5 +485,6 @@ api.add_router("/conversations", conversations_router)
 api.add_router("/carers", carers_router)
 api.add_router("/authorities", authorities_router)
 api.add_router("/people", people_router)
+api.add_router("", "selfdirect.allocation.api.router")  # tag "budgets"
 
 __all__ = ["api"]
