@@ -11,7 +11,7 @@ import pytest
 from selfdirect.accounts.services import api_token_create
 from selfdirect.allocation.models import BudgetAdjustment, IndicativeBudget
 from selfdirect.assessments import services as assessing
-from tests.allocation.test_ras import ANSWERS, POINTS, live_version
+from tests.allocation.test_ras import ANSWERS, POINTS, calculated, live_version
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,36 @@ def test_records_the_caller_may_not_see_are_not_found(client, world, case):
     # The person reads her budget but may not change it.
     assert call(client, person.user, "POST", f"/api/budgets/{budget['id']}/propose")[0] == 403
     assert IndicativeBudget.objects.get(pk=budget["id"]).state == "indicative"
+
+
+def test_the_individual_budget_and_employer_costs_through_the_api(client, world):
+    from selfdirect.allocation.models import EmployerCosting
+
+    live_version(world)
+    budget = calculated(world)
+    client.force_login(world.user("scot_social_worker"))
+    base = f"/api/budgets/{budget.pk}"
+    answer = client.post(f"{base}/funding-lines", content_type="application/json",
+                         data={"stream": "health", "description": "Nursing at night",
+                               "amount": "40.00", "period": "weekly"})
+    assert answer.status_code == 201
+    body = answer.json()
+    assert body["funding_lines"][0]["yearly_pence"] == 208000
+    assert body["individual_budget_yearly_pence"] == budget.total + 208000
+    answer = client.post(f"{base}/employer-costings", content_type="application/json",
+                         data={"label": "PA 1", "hourly_wage": "13.00", "hours_per_week": "20",
+                               "employment_allowance": True})
+    assert answer.status_code == 201
+    costed = answer.json()["employer_costings"][0]
+    assert costed["yearly_total_pence"] == EmployerCosting.objects.get().yearly_total
+    assert sum(line["amount_pence"] for line in costed["lines"]) == costed["yearly_total_pence"]
+    assert isinstance(costed["start_up"], str)
+    answer = client.post(f"{base}/employer-costings", content_type="application/json",
+                         data={"label": "PA 2", "hourly_wage": "5.00", "hours_per_week": "20",
+                               "employment_allowance": True})
+    assert answer.status_code == 422
+    assert "hourly_wage" in answer.content.decode()
+    answer = client.post(f"{base}/funding-lines", content_type="application/json",
+                         data={"stream": "health", "description": "Nursing",
+                               "amount": 40.5, "period": "weekly"})
+    assert answer.status_code == 422

@@ -104,6 +104,15 @@ MATRIX = {
      ' "reason": "Two buses"}'): _staff_change(CREATED),
     ("POST", "/api/budgets/{budget}/propose", None): _staff_change(OK),
     ("POST", "/api/budgets/{budget}/agree", '{"reason": "It meets your outcomes"}'): _SIGN_OFF,
+    ("POST", "/api/budgets/{budget}/funding-lines",
+     '{"stream": "health", "description": "Nursing at night", "amount": "40.00",'
+     ' "period": "weekly"}'): _staff_change(CREATED),
+    ("POST", "/api/budgets/{budget}/employer-costings",
+     '{"label": "PA 1", "hourly_wage": "13.00", "hours_per_week": "20",'
+     ' "employment_allowance": true}'): _staff_change(CREATED),
+    ("POST", "/api/budgets/{budget}/exceptions",
+     '{"kind": "family_member_pa", "reason": "No agency covers the island"}'):
+        _staff_change(CREATED),
 }
 
 

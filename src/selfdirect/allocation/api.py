@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from selfdirect.allocation import services
+from selfdirect.allocation import costing, services
 from selfdirect.allocation.models import BudgetAdjustment, IndicativeBudget, RasQuestion
 from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.api.permissions import api_permission
@@ -66,6 +66,47 @@ class BudgetSummaryOut(Schema):
     calculated_at: datetime.datetime
 
 
+class FundingLineOut(Schema):
+    id: int
+    stream: str
+    description: str
+    amount_pence: int
+    amount: str
+    period: str
+    yearly_pence: int
+    yearly: str
+
+
+class CostLineOut(Schema):
+    key: str
+    label: str
+    rule: str
+    amount_pence: int
+    amount: str
+
+
+class EmployerCostingOut(Schema):
+    id: int
+    label: str
+    hourly_wage_pence: int
+    hourly_wage: str
+    hours_per_week: str
+    employment_allowance: bool
+    pension_enrolled: bool
+    rates_on: datetime.date
+    lines: list[CostLineOut]
+    yearly_total_pence: int
+    yearly_total: str
+    start_up_pence: int
+    start_up: str
+
+
+class ExceptionOut(Schema):
+    id: int
+    kind: str
+    reason: str
+
+
 class BudgetOut(BudgetSummaryOut):
     points: int
     price_per_point_pence: int
@@ -80,6 +121,11 @@ class BudgetOut(BudgetSummaryOut):
     review_flag: str
     lines: list[ExplanationLineOut]
     adjustments: list[AdjustmentOut]
+    individual_budget_yearly_pence: int
+    individual_budget_yearly: str
+    funding_lines: list[FundingLineOut]
+    employer_costings: list[EmployerCostingOut]
+    exceptions: list[ExceptionOut]
 
 
 class AnswersIn(Schema):
@@ -101,6 +147,26 @@ class AdjustmentIn(Schema):
 
 
 class AgreeIn(Schema):
+    reason: str
+
+
+class FundingLineIn(Schema):
+    stream: str
+    description: str
+    amount: str
+    period: str
+
+
+class EmployerCostingIn(Schema):
+    label: str
+    hourly_wage: str
+    hours_per_week: str
+    employment_allowance: bool
+    pension_enrolled: bool = True
+
+
+class ExceptionIn(Schema):
+    kind: str
     reason: str
 
 
@@ -138,6 +204,35 @@ def _budget_out(budget: IndicativeBudget) -> dict[str, Any]:
                    "amount_pence": line.amount, "amount": _money(line.amount),
                    "reason": line.reason} for line in explanation.lines],
         "adjustments": [_adjustment(a) for a in budget.adjustments.order_by("pk")],
+        **_costs_out(budget),
+    }
+
+
+def _costs_out(budget: IndicativeBudget) -> dict[str, Any]:
+    """The individual budget: funding streams, personal assistants' employer costs line by
+    line, and exceptions for the panel."""
+    context = costing.costs_context(budget)
+    yearly = context["budget_total_row"].yearly
+    return {
+        "individual_budget_yearly_pence": yearly, "individual_budget_yearly": _money(yearly),
+        "funding_lines": [{"id": f.pk, "stream": f.stream, "description": f.description,
+                           "amount_pence": f.amount, "amount": _money(f.amount),
+                           "period": f.period, "yearly_pence": f.yearly_amount,
+                           "yearly": _money(f.yearly_amount)}
+                          for f in context["funding_lines"]],
+        "employer_costings": [
+            {"id": c.pk, "label": c.label, "hourly_wage_pence": c.hourly_wage,
+             "hourly_wage": _money(c.hourly_wage), "hours_per_week": format(c.hours_per_week, "f"),
+             "employment_allowance": c.employment_allowance,
+             "pension_enrolled": c.pension_enrolled, "rates_on": c.rates_on,
+             "lines": [{"key": line["key"], "label": line["label"], "rule": line["rule"],
+                        "amount_pence": line["amount"], "amount": _money(line["amount"])}
+                       for line in c.lines],
+             "yearly_total_pence": c.yearly_total, "yearly_total": _money(c.yearly_total),
+             "start_up_pence": c.start_up, "start_up": _money(c.start_up)}
+            for c in (item["costing"] for item in context["employer_costings"])],
+        "exceptions": [{"id": e.pk, "kind": e.kind, "reason": e.reason}
+                       for e in context["budget_exceptions"]],
     }
 
 
@@ -244,3 +339,35 @@ def budget_agreement(request: Any, budget_id: int, payload: AgreeIn) -> Any:
             raise ValidationError({"reason": exc.message_dict["decision_reason"]}) from exc
         raise
     return _budget_out(agreed)
+
+
+@router.post("/budgets/{int:budget_id}/funding-lines",
+             response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Add money from another funding stream (amount in pounds, as text, for a "
+                     "period: weekly, four_weekly or yearly)")
+@api_permission(CALCULATE)
+def funding_line_create(request: Any, budget_id: int, payload: FundingLineIn) -> Any:
+    budget = _budget(request, budget_id, CALCULATE)
+    costing.funding_line_add(actor=request.user, budget=budget, **payload.dict())
+    return Status(201, _budget_out(IndicativeBudget.objects.get(pk=budget.pk)))
+
+
+@router.post("/budgets/{int:budget_id}/employer-costings",
+             response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Cost a personal assistant with the figures in force today (wage in "
+                     "pounds and hours a week, as text)")
+@api_permission(CALCULATE)
+def employer_costing_create(request: Any, budget_id: int, payload: EmployerCostingIn) -> Any:
+    budget = _budget(request, budget_id, CALCULATE)
+    costing.employer_costing_add(actor=request.user, budget=budget, **payload.dict())
+    return Status(201, _budget_out(IndicativeBudget.objects.get(pk=budget.pk)))
+
+
+@router.post("/budgets/{int:budget_id}/exceptions",
+             response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Record an exception the panel must decide, with its reason")
+@api_permission(CALCULATE)
+def exception_create(request: Any, budget_id: int, payload: ExceptionIn) -> Any:
+    budget = _budget(request, budget_id, CALCULATE)
+    costing.budget_exception_record(actor=request.user, budget=budget, **payload.dict())
+    return Status(201, _budget_out(IndicativeBudget.objects.get(pk=budget.pk)))
