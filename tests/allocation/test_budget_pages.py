@@ -178,7 +178,7 @@ def test_adjustment_errors_name_the_field(client, world, eilidh):
     html = client.post(url, {}).content.decode()
     assert "Select whether to add to the budget or take off it" in html
     assert "Select an amount in pounds or a percentage" in html
-    assert "Select reason" in html
+    assert "Select the main reason for the adjustment" in html
     assert "Enter why the budget is being adjusted" in html
     assert 'href="#id_direction_0"' in html and 'href="#id_reason"' in html
     html = client.post(url, {"direction": "add", "measure": "amount", "reason_code": "other",

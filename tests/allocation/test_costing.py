@@ -309,3 +309,23 @@ def test_the_uplift_page_reports_what_it_did(client, world, budget):
                         "wage_uplift_percent": "2"}, follow=True)
     assert "1 personal assistant costings recosted" in page.content.decode()
     assert EmployerCosting.objects.get().hourly_wage == 1326
+
+
+def test_the_headline_and_the_printed_copy_give_the_whole_individual_budget(
+        client, world, budget):
+    costing.funding_line_add(actor=_worker(world), budget=budget, stream="health",
+                             description="Nursing care at night", amount="100.00",
+                             period="weekly")
+    costing.employer_costing_add(actor=_worker(world), budget=budget, label="PA 1",
+                                 hourly_wage="13.00", hours_per_week="10",
+                                 employment_allowance=True)
+    client.force_login(_worker(world))
+    # £1,485.00 from the council + £5,200.00 from health = £6,685.00 a year.
+    page = client.get(reverse("budget-detail", args=[budget.pk])).content.decode()
+    assert "£6,685.00 a year" in page
+    assert "The council's social care share is <strong>£1,485.00 a year</strong>" in page
+    printed = client.get(reverse("budget-print", args=[budget.pk])).content.decode()
+    assert "£6,685.00 a year" in printed
+    assert "Nursing care at night" in printed and "Employer National Insurance" in printed
+    assert reverse("budget-funding-add", args=[budget.pk]) not in printed
+    assert reverse("budget-funding-add", args=[budget.pk]) in page

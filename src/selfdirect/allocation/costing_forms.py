@@ -40,10 +40,17 @@ class _Form(GovukForm):
         for field in self.fields.values():
             missing = getattr(field, "missing_message", "")
             if missing:
-                field.error_messages["required"] = field.error_messages["invalid_choice"] = missing
+                field.error_messages["required"] = missing
+                if isinstance(field, forms.ChoiceField):
+                    field.error_messages["invalid_choice"] = missing
 
     def prepare(self) -> None:
         """Set limits, prefixes and hints before the messages are made."""
+
+    def require(self, **messages: str) -> None:
+        """The message for each named field left empty, where its label is a question."""
+        for name, message in messages.items():
+            self.fields[name].missing_message = message  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         """Check amounts in pounds here too, so every mistake shows at once."""
@@ -73,6 +80,7 @@ class FundingLineForm(_Form):
     def prepare(self) -> None:
         set_max_length(self.fields["description"], 200)
         money_input(self.fields["amount"])
+        self.require(description="Say what the money is for", amount="Enter the amount")
 
 
 class EmployerCostingForm(_Form):
@@ -99,6 +107,9 @@ class EmployerCostingForm(_Form):
         if self.minimum_wage:
             self.fields["hourly_wage"].help_text = f"At least {self.minimum_wage} an hour"
         number_input(self.fields["hours_per_week"], suffix="hours")
+        self.require(label="Say who the costs are for, like \"Personal assistant 1\"",
+                     hourly_wage="Enter the hourly wage",
+                     hours_per_week="Enter the hours a week")
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -117,6 +128,7 @@ class BudgetExceptionForm(_Form):
 
     def prepare(self) -> None:
         set_max_length(self.fields["reason"], 2000)
+        self.require(reason="Say why the exception is needed")
 
 
 class UpliftForm(_Form):

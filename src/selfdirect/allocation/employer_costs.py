@@ -192,7 +192,8 @@ def build_breakdown(rates: EmployerRates, *, hourly_wage_pence: int, hours_per_w
                  rates.liability_insurance_annual, "The authority's yearly figure"),
         CostLine("payroll", "Payroll service", rates.payroll_service_annual,
                  "The authority's yearly figure"),
-        CostLine("check", rates.check_label, rates.check_cost, "The national fee, allowed each year"),
+        CostLine("check", rates.check_label, rates.check_cost,
+                 "The national fee, allowed each year for new or replacement staff"),
         CostLine("training", "Training", rates.training_annual, "The authority's yearly figure"),
     ]
     subtotal = sum(item.amount for item in lines)

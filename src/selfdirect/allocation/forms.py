@@ -79,6 +79,8 @@ class AdjustmentForm(GovukForm):
         self.fields["measure"].error_messages["required"] = (
             "Select an amount in pounds or a percentage")
         self.fields["reason"].error_messages["required"] = "Enter why the budget is being adjusted"
+        self.fields["reason_code"].error_messages["required"] = (
+            "Select the main reason for the adjustment")
         self.fields["amount"].widget.attrs.update({"class": "govuk-input--width-10",
                                                    "inputmode": "decimal",
                                                    "spellcheck": "false"})

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from selfdirect.accounts.models import User
 from selfdirect.allocation import panel
+from selfdirect.allocation.costing import costs_context
 from selfdirect.allocation.models import (
     AllocationEnvelope,
     IndicativeBudget,
@@ -282,7 +283,8 @@ def panel_decide(request: HttpRequest, meeting_id: int, budget_id: int) -> HttpR
     current = getattr(budget, "current_agreed", None) if pending else None
     return render(request, "allocation/panel_decide.html", {
         "meeting": meeting, "budget": budget, "person": budget.person,
-        "explanation": budget_explanation(budget), "decision": decision, "form": form,
+        "explanation": budget_explanation(budget), **costs_context(budget),
+        "decision": decision, "form": form,
         "pending": pending, "is_member": is_member,
         "proposed": format_pounds(budget.total),
         "current": None if current is None else format_pounds(current),

@@ -88,6 +88,7 @@ def _explained(request: HttpRequest, budget: IndicativeBudget) -> dict[str, Any]
                        .select_related("meeting").order_by("-decided_at", "-pk").first())
     return {
         "person": person, "budget": budget, "explanation": budget_explanation(budget),
+        **costs_context(budget),
         "for_person": _speaks_to_the_person(request, person),
         "panel_decision": latest_decision, **_amounts(budget),
         "price_per_point": format_pounds(budget.price_per_point),
@@ -114,7 +115,7 @@ def budget_detail(request: HttpRequest, budget_id: int) -> HttpResponse:
         "answers": may_calculate and indicative,
     }
     return render(request, "allocation/budget_detail.html", {
-        **_explained(request, budget), "can": can, **costs_context(budget)})
+        **_explained(request, budget), "can": can})
 
 
 @permission_required(VIEW)
@@ -122,7 +123,7 @@ def budget_print(request: HttpRequest, budget_id: int) -> HttpResponse:
     """A copy of the explanation to print or keep: no navigation, no actions."""
     budget = _budget(request, budget_id, VIEW)
     return render(request, "allocation/budget_print.html", {
-        **_explained(request, budget), "printed_on": timezone.localdate()})
+        **_explained(request, budget), "printed_on": timezone.localdate(), "printing": True})
 
 
 @permission_required(VIEW)
