@@ -8,8 +8,8 @@ training) and a one-off start-up sum, each a line he can see.
 from __future__ import annotations
 
 import re
-from html import unescape
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
