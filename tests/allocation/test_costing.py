@@ -329,3 +329,18 @@ def test_the_headline_and_the_printed_copy_give_the_whole_individual_budget(
     assert "Nursing care at night" in printed and "Employer National Insurance" in printed
     assert reverse("budget-funding-add", args=[budget.pk]) not in printed
     assert reverse("budget-funding-add", args=[budget.pk]) in page
+
+
+def test_the_team_managers_home_lists_budgets_waiting_to_be_agreed(client, world, budget):
+    big = calculated(world)
+    costing.budget_exception_record(actor=_worker(world), budget=big, kind="outside_policy",
+                                    reason="Support abroad")
+    allocation.budget_propose(actor=_worker(world), budget=budget)
+    allocation.budget_propose(actor=_worker(world), budget=big)
+    client.force_login(world.user("scot_team_manager"))
+    home = client.get(reverse("dashboard")).content.decode()
+    assert "Budgets waiting for you to agree" in home
+    assert reverse("budget-detail", args=[budget.pk]) in home
+    assert reverse("budget-detail", args=[big.pk]) not in home  # the panel's, not theirs
+    client.force_login(_worker(world))
+    assert "Budgets waiting for you to agree" not in client.get(reverse("dashboard")).content.decode()

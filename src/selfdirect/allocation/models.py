@@ -186,6 +186,12 @@ class IndicativeBudget(models.Model):
 
         return f"{self.get_state_display()} budget {format_pounds(self.total)} a year"
 
+    @property
+    def total_display(self) -> str:
+        from selfdirect.core.money import format_pounds
+
+        return format_pounds(self.total)
+
 
 class ReasonCode(models.TextChoices):
     LIVING_ALONE = "living_alone", "Living alone with no unpaid carer"

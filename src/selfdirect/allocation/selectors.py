@@ -92,3 +92,19 @@ def person_current_budget(*, person: Any) -> IndicativeBudget | None:
     budgets = list(IndicativeBudget.objects.filter(person=person).exclude(
         state=IndicativeBudget.State.SUPERSEDED).order_by("-calculated_at", "-pk")[:10])
     return min(budgets, key=lambda b: order[IndicativeBudget.State(b.state)], default=None)
+
+
+def budgets_to_agree(*, user: Any, authority_id: int | None) -> list[IndicativeBudget]:
+    """Proposed budgets waiting for a team manager in the authority they are working in
+    (those that need the panel are the panel's), the longest waiting first."""
+    if authority_id is None or not user.has_perm("allocation.agree_budget"):
+        return []
+    from selfdirect.authorities.models import Role
+    from selfdirect.authorities.selectors import user_roles
+
+    if not user_roles(user).has(authority_id, Role.TEAM_MANAGER):
+        return []
+    return list(IndicativeBudget.objects.filter(
+        person__authority_id=authority_id, state=IndicativeBudget.State.PROPOSED,
+        needs_panel=False).select_related("person", "proposed_by")
+        .order_by("proposed_at", "pk")[:50])
