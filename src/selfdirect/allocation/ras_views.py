@@ -1,7 +1,291 @@
-"""Pages: see allocation/urls.py."""
+"""The authority administrator's pages for the resource allocation questionnaire (RAS):
+its versions, one version's questionnaire, a new price per point (with a confirmation
+step saying what will be recalculated), a draft copy, a draft's points, and publishing.
+
+Every page works in the user's current authority (``user_current_authority``): a
+version of another authority is not found."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+
+from selfdirect.allocation import services
+from selfdirect.allocation.models import IndicativeBudget, RasAnswer, RasDomain, RasVersion
+from selfdirect.authorities.models import Authority
+from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
+from selfdirect.core.money import format_pounds, pence_from_pounds
+from selfdirect.core.permissions import permission_required
+from selfdirect.core.views import add_service_errors
+
+PERM = "allocation.manage_ras"
+
+
+# --- Forms --------------------------------------------------------------------------------
+
+
+class PriceChangeForm(GovukForm):
+    price_per_point = forms.CharField(
+        label="New price per point", max_length=20,
+        help_text="In pounds and pence, like 47.00",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal",
+                                      "spellcheck": "false"}))
+    effective_from = GovukDateField(label="Applies from",
+                                    help_text="Today or earlier. For example, 1 4 2026")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        apply_govuk_messages(self)
+        self.fields["price_per_point"].govuk_prefix = "£"  # type: ignore[attr-defined]
+
+    def clean_price_per_point(self) -> int:
+        value = self.cleaned_data["price_per_point"]
+        try:
+            pence = pence_from_pounds(value)
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(
+                "New price per point must be in pounds and pence, like 47.00") from exc
+        if pence <= 0:
+            raise forms.ValidationError("New price per point must be more than £0.00")
+        return pence
+
+
+class DraftForm(GovukForm):
+    effective_from = GovukDateField(label="Applies from",
+                                    help_text="The date the new version will apply from. "
+                                              "For example, 1 4 2027")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        apply_govuk_messages(self)
+
+
+class PointsForm(GovukForm):
+    """One whole-number box per answer of a draft, named ``answer_<id>``."""
+
+    def __init__(self, *args: Any, answers: list[RasAnswer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for answer in answers:
+            self.fields[f"answer_{answer.pk}"] = forms.CharField(
+                label=answer.text, initial=answer.points, max_length=5,
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-3",
+                                              "inputmode": "numeric", "spellcheck": "false"}))
+        apply_govuk_messages(self)
+        for answer in answers:
+            self.fields[f"answer_{answer.pk}"].error_messages["required"] = (
+                f"Enter the points for \u201c{answer.text}\u201d")
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _authority(request: HttpRequest) -> Authority:
+    authority = user_current_authority(request)
+    if authority is None or not request.user.has_perm(PERM, authority):
+        raise PermissionDenied
+    return authority
+
+
+def _version(request: HttpRequest, version_id: int) -> tuple[Authority, RasVersion]:
+    authority = _authority(request)
+    version = RasVersion.objects.filter(pk=version_id, authority=authority).first()
+    if version is None:
+        raise Http404("No such version of the questionnaire.")
+    return authority, version
+
+
+def _counts(authority: Authority) -> dict[str, int]:
+    """How many budgets of the authority are in each state (one query)."""
+    rows = (IndicativeBudget.objects.filter(person__authority=authority)
+            .values("state").annotate(n=Count("pk")).order_by())
+    counts = dict.fromkeys(IndicativeBudget.State.values, 0)
+    counts.update({row["state"]: row["n"] for row in rows})
+    return counts
+
+
+def _questionnaire(version: RasVersion) -> list[RasDomain]:
+    return list(RasDomain.objects.filter(version=version).prefetch_related("questions__answers"))
+
+
+def _replaces_today(version: RasVersion) -> bool:
+    """Whether publishing ``version`` now would replace the version in force today (and
+    so recalculate indicative budgets)."""
+    today = timezone.localdate()
+    current = services.live_version_on(version.authority_id, today)
+    return (version.effective_from <= today and current is not None
+            and current.effective_from < version.effective_from)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+@permission_required(PERM)
+def ras_versions(request: HttpRequest) -> HttpResponse:
+    """Every version of the authority's questionnaire, with its date, price and budgets.
+    With none yet, a button loads the default questionnaire as a draft (POST)."""
+    authority = _authority(request)
+    if request.method == "POST":
+        if RasVersion.objects.filter(authority=authority).exists():
+            messages.info(request, "The council already has a questionnaire: make a draft "
+                                   "copy of a version to change it.")
+            return redirect("ras-versions")
+        version = services.ras_version_create_default(
+            actor=request.user, authority=authority, effective_from=timezone.localdate())
+        messages.success(request, "The default questionnaire has been loaded as a draft.")
+        return redirect("ras-version", version_id=version.pk)
+    versions = list(RasVersion.objects.filter(authority=authority)
+                    .annotate(budget_count=Count("budgets")).order_by("-effective_from", "-pk"))
+    by_version: dict[int, dict[str, int]] = {}
+    for row in (IndicativeBudget.objects.filter(ras_version__authority=authority)
+                .values("ras_version_id", "state").annotate(n=Count("pk")).order_by()):
+        by_version.setdefault(row["ras_version_id"], {})[row["state"]] = row["n"]
+    in_force = services.live_version_on(authority, timezone.localdate())
+    rows = [{"version": v, "price": format_pounds(v.price_per_point),
+             "in_force": in_force is not None and v.pk == in_force.pk,
+             "counts": [(label, by_version.get(v.pk, {}).get(state, 0))
+                        for state, label in IndicativeBudget.State.choices]}
+            for v in versions]
+    return render(request, "allocation/ras_versions.html", {
+        "authority": authority, "rows": rows})
+
+
+@permission_required(PERM)
+def ras_version(request: HttpRequest, version_id: int) -> HttpResponse:
+    """One version's questionnaire, a table per domain, and what can be done with it."""
+    authority, version = _version(request, version_id)
+    in_force = services.live_version_on(authority, timezone.localdate())
+    return render(request, "allocation/ras_version.html", {
+        "authority": authority, "version": version, "domains": _questionnaire(version),
+        "price": format_pounds(version.price_per_point),
+        "in_force": in_force is not None and in_force.pk == version.pk})
+
+
+@permission_required(PERM)
+def ras_price_change(request: HttpRequest, version_id: int) -> HttpResponse:
+    """A new price per point for the live version: the form, then a confirmation saying
+    how many indicative budgets will be recalculated and agreed ones flagged, then the
+    change (POST-redirect-GET, with the result in a success banner)."""
+    authority, version = _version(request, version_id)
+    if version.state != RasVersion.State.LIVE:
+        raise Http404("Only a live version's price can be changed.")
+    form = PriceChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pence = form.cleaned_data["price_per_point"]
+        effective_from = form.cleaned_data["effective_from"]
+        if request.POST.get("confirm") == "yes":
+            try:
+                new, result = services.ras_price_change_with_result(
+                    actor=request.user, version=version, price_per_point=format_pounds(pence),
+                    effective_from=effective_from)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"The price per point is now {format_pounds(pence)} "
+                                          f"from {effective_from:%-d %B %Y}. {result.summary}")
+                return redirect("ras-version", version_id=new.pk)
+        else:
+            counts = _counts(authority)
+            return render(request, "allocation/ras_price_confirm.html", {
+                "authority": authority, "version": version, "form": form,
+                "old_price": format_pounds(version.price_per_point),
+                "new_price": format_pounds(pence), "effective_from": effective_from,
+                "indicative": counts[IndicativeBudget.State.INDICATIVE],
+                "agreed": counts[IndicativeBudget.State.AGREED],
+                "proposed": counts[IndicativeBudget.State.PROPOSED]})
+    return render(request, "allocation/ras_price_change.html", {
+        "authority": authority, "version": version, "form": form,
+        "price": format_pounds(version.price_per_point)})
+
+
+@permission_required(PERM)
+def ras_draft(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Make a draft copy of a version, to change its points and publish it."""
+    authority, version = _version(request, version_id)
+    form = DraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.ras_version_draft_from(
+                actor=request.user, version=version,
+                effective_from=form.cleaned_data["effective_from"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "A draft copy has been made: change its points, then "
+                                      "publish it.")
+            return redirect("ras-points", version_id=draft.pk)
+    return render(request, "allocation/ras_draft.html", {
+        "authority": authority, "version": version, "form": form})
+
+
+@permission_required(PERM)
+def ras_points(request: HttpRequest, version_id: int) -> HttpResponse:
+    """The points of each answer of a draft, one box per answer, grouped by question."""
+    authority, version = _version(request, version_id)
+    if version.state != RasVersion.State.DRAFT:
+        raise Http404("Only a draft's points can be changed.")
+    domains = _questionnaire(version)
+    answers = [a for d in domains for q in d.questions.all() for a in q.answers.all()]
+    form = PointsForm(request.POST or None, answers=answers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.ras_answer_points_set(
+                actor=request.user, version=version,
+                points_by_answer_id={a.pk: form.cleaned_data[f"answer_{a.pk}"] for a in answers})
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Points saved: {changed} "
+                                      f"{'answer' if changed == 1 else 'answers'} changed.")
+            return redirect("ras-version", version_id=version.pk)
+    groups = [{"domain": d, "questions": [
+        {"question": q, "fields": [form[f"answer_{a.pk}"] for a in q.answers.all()]}
+        for q in d.questions.all()]} for d in domains]
+    return render(request, "allocation/ras_points.html", {
+        "authority": authority, "version": version, "form": form, "groups": groups})
+
+
+@permission_required(PERM)
+def ras_publish(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Publish a draft: a confirmation page saying what will happen, then publish."""
+    authority, version = _version(request, version_id)
+    if version.state != RasVersion.State.DRAFT:
+        raise Http404("Only a draft can be published.")
+    replaces = _replaces_today(version)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            _, result = services.ras_version_publish_with_result(actor=request.user,
+                                                                 version=version)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            text = f"{version.name} is live from {version.effective_from:%-d %B %Y}."
+            if result is not None:
+                text += f" {result.summary}"
+            messages.success(request, text)
+            return redirect("ras-version", version_id=version.pk)
+    counts = _counts(authority)
+    return render(request, "allocation/ras_publish.html", {
+        "authority": authority, "version": version, "replaces": replaces, "errors": errors,
+        "price": format_pounds(version.price_per_point),
+        "indicative": counts[IndicativeBudget.State.INDICATIVE],
+        "agreed": counts[IndicativeBudget.State.AGREED]})
+
+
+urlpatterns = [
+    path("resource-allocation/", ras_versions, name="ras-versions"),
+    path("resource-allocation/<int:version_id>/", ras_version, name="ras-version"),
+    path("resource-allocation/<int:version_id>/price/", ras_price_change, name="ras-price-change"),
+    path("resource-allocation/<int:version_id>/draft/", ras_draft, name="ras-draft"),
+    path("resource-allocation/<int:version_id>/points/", ras_points, name="ras-points"),
+    path("resource-allocation/<int:version_id>/publish/", ras_publish, name="ras-publish"),
+]

@@ -12,7 +12,6 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from selfdirect.allocation.arithmetic import base_amount, budget_total
 from selfdirect.allocation.models import (
@@ -24,6 +23,12 @@ from selfdirect.allocation.models import (
     RasResponse,
     RasVersion,
     ReasonCode,
+)
+from selfdirect.allocation.recalculation import (
+    RecalculationResult,
+    price_change_reason,
+    questionnaire_change_reason,
+    recalculate_indicative,
 )
 from selfdirect.assessments.models import Assessment
 from selfdirect.authorities.models import Authority
@@ -107,10 +112,20 @@ def ras_version_create_default(*, actor: Any, authority: Authority,
         state=RasVersion.State.DRAFT, reason="Default questionnaire loaded as a draft")
 
 
-@transaction.atomic
 def ras_version_publish(*, actor: Any, version: RasVersion) -> RasVersion:
     """Make a draft version live from its date. Every question needs two answers or more;
-    only one version can be live for an authority from a given date."""
+    only one version can be live for an authority from a given date. When the version
+    applies from today or earlier and replaces an earlier live one (a changed
+    questionnaire), every indicative budget of the authority is recalculated under it and
+    every agreed one flagged for its next review (``recalculation``)."""
+    return ras_version_publish_with_result(actor=actor, version=version)[0]
+
+
+@transaction.atomic
+def ras_version_publish_with_result(
+        *, actor: Any, version: RasVersion) -> tuple[RasVersion, RecalculationResult | None]:
+    """``ras_version_publish``, also returning what the recalculation did (``None`` when
+    the version does not replace the one in force today)."""
     require_perm(actor, "allocation.manage_ras", version)
     version = RasVersion.objects.select_for_update().get(pk=version.pk)
     if version.state != RasVersion.State.DRAFT:
@@ -126,9 +141,79 @@ def ras_version_publish(*, actor: Any, version: RasVersion) -> RasVersion:
                                  effective_from=version.effective_from).exists():
         raise ValidationError({"effective_from": "Another version is already live from this "
                                                  "date: choose a different date"})
+    today = timezone.localdate()
+    replaces = live_version_on(version.authority_id, today)
     version.state = RasVersion.State.LIVE
     save_with_history(version, actor=actor, reason="Published")
-    return version
+    if (version.effective_from <= today and replaces is not None
+            and replaces.effective_from < version.effective_from):
+        return version, recalculate_indicative(actor=actor, authority=version.authority,
+                                               version=version,
+                                               reason=questionnaire_change_reason(version))
+    return version, None
+
+
+@transaction.atomic
+def ras_version_draft_from(*, actor: Any, version: RasVersion,
+                           effective_from: datetime.date) -> RasVersion:
+    """A draft copy of ``version`` (its questionnaire and price), to apply from
+    ``effective_from``, for the administrator to change and then publish."""
+    require_perm(actor, "allocation.manage_ras", version)
+    if effective_from is None:
+        raise ValidationError({"effective_from": "Enter the date the new version applies from"})
+    if version.state == RasVersion.State.LIVE and effective_from <= version.effective_from:
+        raise ValidationError({"effective_from": f"The new version must apply from after "
+                                                 f"{version.effective_from:%-d %B %Y}"})
+    return _create_version(actor=actor, authority=version.authority, name=version.name,
+                           effective_from=effective_from,
+                           price_per_point=version.price_per_point,
+                           domains=_questionnaire(version), state=RasVersion.State.DRAFT,
+                           reason=f"Draft copied from version {version.pk}")
+
+
+MAX_POINTS = 1000
+
+
+@transaction.atomic
+def ras_answer_points_set(*, actor: Any, version: RasVersion,
+                          points_by_answer_id: dict[int, Any]) -> int:
+    """Change the points of a draft's answers (answer id → whole points, 0 to
+    ``MAX_POINTS``). Errors name the answer's field, ``answer_<id>``. Returns how many
+    answers changed."""
+    require_perm(actor, "allocation.manage_ras", version)
+    version = RasVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != RasVersion.State.DRAFT:
+        raise ValidationError({"version": "Only a draft's points can be changed: make a draft "
+                                          "copy first"})
+    answers = {a.pk: a for a in RasAnswer.objects.filter(question__domain__version=version)
+               .select_related("question")}
+    errors: dict[str, str] = {}
+    wanted: dict[int, int] = {}
+    for answer_id, value in points_by_answer_id.items():
+        answer = answers.get(int(answer_id))
+        if answer is None:
+            errors[f"answer_{answer_id}"] = "There is no such answer in this draft"
+            continue
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit():
+            errors[f"answer_{answer_id}"] = (f"Points for \u201c{answer.text}\u201d must be a "
+                                             "whole number, like 3")
+            continue
+        if int(text) > MAX_POINTS:
+            errors[f"answer_{answer_id}"] = (f"Points for \u201c{answer.text}\u201d must be "
+                                             f"{MAX_POINTS:,} or fewer")
+            continue
+        wanted[answer.pk] = int(text)
+    if errors:
+        raise ValidationError(errors)
+    changed = 0
+    for answer_id, points in wanted.items():
+        answer = answers[answer_id]
+        if answer.points != points:
+            answer.points = points
+            save_with_history(answer, actor=actor, reason="Points changed in a draft")
+            changed += 1
+    return changed
 
 
 # --- Answers and budgets ----------------------------------------------------------------
@@ -301,15 +386,26 @@ def budget_adjust(*, actor: Any, budget: IndicativeBudget, kind: str, reason_cod
     return adjustment
 
 
-@transaction.atomic
 def ras_price_change(*, actor: Any, version: RasVersion, price_per_point: Decimal | str,
                      effective_from: datetime.date) -> RasVersion:
     """A new price per point: a new live version with the same questionnaire, from
     ``effective_from`` (today or earlier: recalculation happens now). Every budget of
-    the authority still *indicative* is recalculated at the new price (points and
-    adjustments kept, one history row each); proposed and agreed budgets are left alone.
-    A change from the same date as ``version`` retires it; otherwise ``version`` stays
-    live for the dates before."""
+    the authority still *indicative* is recalculated at the new price in bulk (points
+    and adjustments kept, one history row each); every *agreed* budget is flagged for its
+    next review ("The price per point changed from £45.00 to £47.00 on 1 May 2026");
+    proposed budgets are left alone (``recalculation.recalculate_indicative``). A change
+    from the same date as ``version`` retires it; otherwise ``version`` stays live for
+    the dates before."""
+    return ras_price_change_with_result(actor=actor, version=version,
+                                        price_per_point=price_per_point,
+                                        effective_from=effective_from)[0]
+
+
+@transaction.atomic
+def ras_price_change_with_result(
+        *, actor: Any, version: RasVersion, price_per_point: Decimal | str,
+        effective_from: datetime.date) -> tuple[RasVersion, RecalculationResult]:
+    """``ras_price_change``, also returning what the recalculation did (for the page)."""
     require_perm(actor, "allocation.manage_ras", version)
     version = RasVersion.objects.select_for_update().get(pk=version.pk)
     pence = _price_in_pence(price_per_point)
@@ -331,17 +427,10 @@ def ras_price_change(*, actor: Any, version: RasVersion, price_per_point: Decima
                           effective_from=effective_from, price_per_point=pence,
                           domains=_questionnaire(version), state=RasVersion.State.LIVE,
                           reason=reason)
-    budgets = list(IndicativeBudget.objects.select_for_update()
-                   .filter(person__authority_id=version.authority_id,
-                           state=IndicativeBudget.State.INDICATIVE)
-                   .prefetch_related("adjustments"))
-    for budget in budgets:
-        _apply(budget, new, list(budget.adjustments.all()))
-    bulk_update_with_history(
-        budgets, IndicativeBudget,
-        ["ras_version", "price_per_point", "base_amount", "total", "calculated_at"],
-        default_user=actor, default_change_reason=f"Recalculated: {reason}")
-    return new
+    result = recalculate_indicative(actor=actor, authority=version.authority, version=new,
+                                    reason=price_change_reason(version.price_per_point, pence,
+                                                               effective_from))
+    return new, result
 
 
 # --- The budget's lifecycle: indicative → proposed → agreed → superseded ----------------
