@@ -21,6 +21,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "ras-draft": _ADMIN_OF_VERSION,
     "ras-points": _ADMIN_OF_VERSION,
     "ras-publish": _ADMIN_OF_VERSION,
+    "ras-bands": _ADMIN_OF_VERSION,
 }
 
 
@@ -45,6 +46,6 @@ def url_for(page: str, users: dict[str, Any], person: Any) -> str:
     live, draft = _versions(users, person)
     if page in ("ras-version", "ras-price-change", "ras-draft"):
         return reverse(page, args=[live.pk])
-    if page in ("ras-points", "ras-publish"):
+    if page in ("ras-points", "ras-publish", "ras-bands"):
         return reverse(page, args=[draft.pk])
     raise KeyError(page)

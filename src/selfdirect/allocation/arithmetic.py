@@ -1,6 +1,8 @@
 """The budget's sums, in whole pence, as pure functions (no database).
 
-The rule: the base is points × price per point (exact: both are whole numbers). Each
+The rule: the base is points × price per point (exact: both are whole numbers), or, when
+the version has bands and the points fall in one, the band's fixed amount or the plain sum
+capped at the band's cap. Each
 adjustment applies in the order it was recorded. An amount adds or takes off its whole
 pence. A percentage applies to the *base* (not to the running total, so the order never
 changes the result), and its effect is rounded half-up to the penny on its own. The total
@@ -19,8 +21,25 @@ from selfdirect.core.money import apply_rate
 HUNDRED = Decimal(100)
 
 
-def base_amount(points: int, price_per_point: int) -> int:
-    return points * price_per_point
+def band_for(points: int, bands: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    """The band ``points`` fall in (bands as ``RasBand.as_dict``), or None."""
+    for band in bands:
+        if band["lower"] <= points and (band["upper"] is None or points <= band["upper"]):
+            return band
+    return None
+
+
+def base_amount(points: int, price_per_point: int, band: dict[str, Any] | None = None) -> int:
+    """Points × price per point; in a band with a fixed amount, that amount; in a band with
+    a cap, never above the cap."""
+    plain = points * price_per_point
+    if not band:
+        return plain
+    if band.get("amount") is not None:
+        return int(band["amount"])
+    if band.get("cap") is not None:
+        return min(plain, int(band["cap"]))
+    return plain
 
 
 def adjustment_effect(base: int, kind: str, amount: int | None, percent: Decimal | None) -> int:

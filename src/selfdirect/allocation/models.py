@@ -9,6 +9,8 @@ version (``services.ras_price_change``). Money is whole pence in ``MoneyField``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -48,6 +50,41 @@ class RasVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (from {self.effective_from:%-d %B %Y})"
+
+
+class RasBand(models.Model):
+    """An optional band of points in a version. A band with an ``amount`` gives that yearly
+    sum to everyone whose points fall in it (a band table); a band with a ``cap`` keeps
+    points × price per point but never above the cap. Points outside every band are
+    priced plainly."""
+
+    version = models.ForeignKey(RasVersion, on_delete=models.CASCADE, related_name="bands")
+    label = models.CharField(max_length=50, help_text='Like "Band C".')
+    lower_points = models.PositiveIntegerField("from (points)")
+    upper_points = models.PositiveIntegerField("to (points)", null=True, blank=True,
+                                               help_text="Empty for no upper limit.")
+    amount = MoneyField(null=True, blank=True, help_text="A fixed yearly sum, in whole pence.")
+    cap = MoneyField(null=True, blank=True, help_text="The most a year, in whole pence.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "lower_points"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(amount__isnull=False, cap__isnull=True)
+                           | Q(amount__isnull=True, cap__isnull=False)),
+                name="ras_band_amount_or_cap"),
+            models.CheckConstraint(
+                condition=Q(upper_points__isnull=True) | Q(upper_points__gte=models.F("lower_points")),
+                name="ras_band_upper_not_below_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "lower": self.lower_points, "upper": self.upper_points,
+                "amount": self.amount, "cap": self.cap}
 
 
 class RasDomain(models.Model):
@@ -148,6 +185,10 @@ class IndicativeBudget(models.Model):
         default=list, blank=True,
         help_text='Points per domain as calculated: [{"code", "name", "points"}, ...].')
     price_per_point = MoneyField(help_text="In whole pence, copied from the RAS version.")
+    band = models.JSONField(
+        default=dict, blank=True,
+        help_text='The band applied, as calculated: {"label", "lower", "upper", "amount", '
+                  '"cap"}; empty when none.')
     base_amount = MoneyField(help_text="Points × price per point, in whole pence.")
     total = MoneyField(help_text="Base plus adjustments, in whole pence.")
     period = models.CharField(max_length=10, choices=Period.choices, default=Period.YEARLY)

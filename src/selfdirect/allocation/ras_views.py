@@ -23,7 +23,7 @@ from selfdirect.allocation.models import IndicativeBudget, RasAnswer, RasDomain,
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority
 from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
-from selfdirect.core.money import format_pounds, pence_from_pounds
+from selfdirect.core.money import format_pounds, pence_from_pounds, pounds
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
 
@@ -166,6 +166,8 @@ def ras_version(request: HttpRequest, version_id: int) -> HttpResponse:
     return render(request, "allocation/ras_version.html", {
         "authority": authority, "version": version, "domains": _questionnaire(version),
         "price": format_pounds(version.price_per_point),
+        "bands": [{**band, "amount_display": format_pounds(band["amount"] or band["cap"])}
+                  for band in services.version_bands(version)],
         "in_force": in_force is not None and in_force.pk == version.pk})
 
 
@@ -281,7 +283,110 @@ def ras_publish(request: HttpRequest, version_id: int) -> HttpResponse:
         "agreed": counts[IndicativeBudget.State.AGREED]})
 
 
+BAND_ROWS = 6
+
+
+class BandsForm(GovukForm):
+    """Up to six bands, a row each: name, from and to (points), a set amount or a cap."""
+
+    KINDS = [("amount", "A set amount"), ("cap", "A cap on points × price")]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, BAND_ROWS + 1):
+            self.fields[f"band_{n}"] = forms.CharField(label=f"Band {n}: name", required=False,
+                                                       max_length=50)
+            self.fields[f"band_{n}_lower"] = forms.IntegerField(
+                label=f"Band {n}: from (points)", required=False, min_value=0)
+            self.fields[f"band_{n}_upper"] = forms.IntegerField(
+                label=f"Band {n}: to (points)", required=False, min_value=0,
+                help_text="Empty for no upper limit")
+            self.fields[f"band_{n}_kind"] = forms.ChoiceField(
+                label=f"Band {n}: what it gives", choices=self.KINDS, required=False,
+                widget=forms.RadioSelect)
+            self.fields[f"band_{n}_pounds"] = forms.CharField(
+                label=f"Band {n}: amount a year", required=False, max_length=20)
+            self.fields[f"band_{n}_pounds"].govuk_prefix = "£"  # type: ignore[attr-defined]
+            for name in ("lower", "upper"):
+                self.fields[f"band_{n}_{name}"].widget.attrs.update(
+                    {"class": "govuk-input--width-4", "inputmode": "numeric"})
+            self.fields[f"band_{n}_pounds"].widget.attrs.update(
+                {"class": "govuk-input--width-10", "inputmode": "decimal"})
+        apply_govuk_messages(self)
+        for n in range(1, BAND_ROWS + 1):
+            for name in ("lower", "upper"):
+                self.fields[f"band_{n}_{name}"].error_messages["invalid"] = (
+                    f"Band {n}: enter whole points, like 20")
+
+    def clean(self) -> dict[str, Any]:
+        """Check each named row here too, so every mistake shows at once."""
+        data = super().clean() or {}
+        for n in range(1, BAND_ROWS + 1):
+            label = (data.get(f"band_{n}") or "").strip()
+            if not label:
+                continue
+            if not data.get(f"band_{n}_kind"):
+                self.add_error(f"band_{n}_kind", f"{label}: select a set amount or a cap")
+            try:
+                pence_from_pounds(data.get(f"band_{n}_pounds") or "")
+            except (TypeError, ValueError):
+                self.add_error(f"band_{n}_pounds",
+                               f"{label}: give the amount in pounds and pence, like 12000.00")
+        return data
+
+    def rows(self) -> list[list[Any]]:
+        return [[self[f"band_{n}{part}"] for part in ("", "_lower", "_upper", "_kind", "_pounds")]
+                for n in range(1, BAND_ROWS + 1)]
+
+    def bands(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        chosen = []
+        for n in range(1, BAND_ROWS + 1):
+            label = (data.get(f"band_{n}") or "").strip()
+            if not label:
+                continue
+            kind = data.get(f"band_{n}_kind") or ""
+            pounds = data.get(f"band_{n}_pounds") or ""
+            chosen.append({"label": label, "lower": data.get(f"band_{n}_lower"),
+                           "upper": data.get(f"band_{n}_upper"),
+                           "amount": pounds if kind == "amount" else None,
+                           "cap": pounds if kind == "cap" else None})
+        return chosen
+
+
+@permission_required(PERM)
+def ras_bands(request: HttpRequest, version_id: int) -> HttpResponse:
+    """A draft's optional bands: a band table or a cap per band (empty rows are ignored,
+    and leaving every row empty removes the bands)."""
+    authority, version = _version(request, version_id)
+    if version.state != RasVersion.State.DRAFT:
+        raise Http404("Only a draft's bands can be changed.")
+    current = services.version_bands(version)
+    initial: dict[str, Any] = {}
+    for n, band in enumerate(current, start=1):
+        initial.update({
+            f"band_{n}": band["label"], f"band_{n}_lower": band["lower"],
+            f"band_{n}_upper": band["upper"],
+            f"band_{n}_kind": "amount" if band["amount"] is not None else "cap",
+            f"band_{n}_pounds": str(pounds(band["amount"] if band["amount"] is not None
+                                           else band["cap"]))})
+    form = BandsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.ras_bands_set(actor=request.user, version=version,
+                                           bands=form.bands())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Bands saved: {len(saved)}." if saved
+                             else "The draft has no bands: every budget is points × price.")
+            return redirect("ras-version", version_id=version.pk)
+    return render(request, "allocation/ras_bands.html", {
+        "authority": authority, "version": version, "form": form, "rows": form.rows()})
+
+
 urlpatterns = [
+    path("resource-allocation/<int:version_id>/bands/", ras_bands, name="ras-bands"),
     path("resource-allocation/", ras_versions, name="ras-versions"),
     path("resource-allocation/<int:version_id>/", ras_version, name="ras-version"),
     path("resource-allocation/<int:version_id>/price/", ras_price_change, name="ras-price-change"),

@@ -27,10 +27,11 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from selfdirect.allocation.arithmetic import base_amount, budget_total
+from selfdirect.allocation.arithmetic import band_for, base_amount, budget_total
 from selfdirect.allocation.models import (
     BudgetAdjustment,
     IndicativeBudget,
+    RasBand,
     RasDomain,
     RasResponse,
     RasVersion,
@@ -40,7 +41,7 @@ from selfdirect.core.services import require_perm
 
 BATCH_SIZE = 2000
 
-RECALCULATED_FIELDS = ["ras_version", "points", "domain_points", "price_per_point",
+RECALCULATED_FIELDS = ["ras_version", "points", "domain_points", "price_per_point", "band",
                        "base_amount", "total", "calculated_at"]
 FLAG_FIELDS = ["review_flag", "review_flagged_at"]
 
@@ -244,6 +245,7 @@ def recalculate_indicative(*, actor: Any, authority: Any, version: RasVersion, r
     if batch_size <= 0:
         raise ValueError("batch_size must be positive")
     scorer = _Scorer.for_version(version)
+    bands = [band.as_dict() for band in RasBand.objects.filter(version=version)]
     result = RecalculationResult()
     now = timezone.now()
     history_reason = f"Recalculated: {reason}"
@@ -266,19 +268,20 @@ def recalculate_indicative(*, actor: Any, authority: Any, version: RasVersion, r
             if missing:
                 result.skipped.append((budget.pk, "No answer to: " + ", ".join(missing)))
                 continue
-            base = base_amount(points, version.price_per_point)
+            band = band_for(points, bands) or {}
+            base = base_amount(points, version.price_per_point, band)
             total = budget_total(base, adjustments[budget.pk])
             if total < 0:
                 result.skipped.append((budget.pk, f"Its adjustments would take it below "
                                                   f"£0.00 ({format_pounds(total)})"))
                 continue
-            if (budget.ras_version_id, budget.points, budget.domain_points,
+            if (budget.ras_version_id, budget.points, budget.domain_points, budget.band,
                     budget.price_per_point, budget.base_amount, budget.total) == (
-                    version.pk, points, breakdown, version.price_per_point, base, total):
+                    version.pk, points, breakdown, band, version.price_per_point, base, total):
                 result.unchanged += 1
                 continue
             budget.ras_version = version
-            budget.points, budget.domain_points = points, breakdown
+            budget.points, budget.domain_points, budget.band = points, breakdown, band
             budget.price_per_point, budget.base_amount, budget.total = (
                 version.price_per_point, base, total)
             budget.calculated_at = now

@@ -46,6 +46,24 @@ def _percent(value: Decimal) -> str:
     return f"{value.normalize():f}%"
 
 
+def _base_text(budget: IndicativeBudget) -> str:
+    """The base line: points × price, or the band's fixed amount, or the capped sum."""
+    plain = budget.points * budget.price_per_point
+    sum_text = (f"{budget.points} points × {format_pounds(budget.price_per_point)} a point "
+                f"= {format_pounds(plain)}")
+    band = budget.band or {}
+    if not band:
+        return sum_text
+    upper = "and more" if band.get("upper") is None else f"to {band['upper']}"
+    where = f"{band['label']} ({band['lower']} {upper} points)"
+    if band.get("amount") is not None:
+        return (f"{budget.points} points fall in {where}, which has a set amount of "
+                f"{format_pounds(budget.base_amount)}")
+    if plain > budget.base_amount:
+        return f"{sum_text}, capped at {format_pounds(budget.base_amount)} for {where}"
+    return f"{sum_text}, within the cap of {format_pounds(band['cap'])} for {where}"
+
+
 def budget_explanation(budget: IndicativeBudget) -> Explanation:
     """How the budget was reached, in plain English (one query for the adjustments).
 
@@ -59,10 +77,8 @@ def budget_explanation(budget: IndicativeBudget) -> Explanation:
                              points=int(d["points"]))
              for d in budget.domain_points]
     base = budget.base_amount
-    lines.append(ExplanationLine(
-        kind="base", amount=base, points=budget.points,
-        text=(f"{budget.points} points × {format_pounds(budget.price_per_point)} a point "
-              f"= {format_pounds(base)}")))
+    lines.append(ExplanationLine(kind="base", amount=base, points=budget.points,
+                                 text=_base_text(budget)))
     running = base
     adjustments = list(BudgetAdjustment.objects.filter(budget=budget).order_by("pk"))
     for adjustment in adjustments:

@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from selfdirect.allocation.arithmetic import base_amount, budget_total
+from selfdirect.allocation.arithmetic import band_for, base_amount, budget_total
 from selfdirect.allocation.models import (
     BudgetAdjustment,
     IndicativeBudget,
     RasAnswer,
+    RasBand,
     RasDomain,
     RasQuestion,
     RasResponse,
@@ -33,7 +34,7 @@ from selfdirect.allocation.recalculation import (
 from selfdirect.assessments.models import Assessment
 from selfdirect.authorities.models import Authority
 from selfdirect.core.money import format_pounds, pence_from_pounds
-from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 
 DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent / "data" / "ras_default.yaml"
 
@@ -70,10 +71,15 @@ def _live_version_or_error(authority_id: int, on: datetime.date) -> RasVersion:
 
 def _create_version(*, actor: Any, authority: Authority, name: str, effective_from: datetime.date,
                     price_per_point: int, domains: list[dict[str, Any]], state: str,
-                    reason: str) -> RasVersion:
+                    reason: str, bands: list[dict[str, Any]] | None = None) -> RasVersion:
     version = RasVersion(authority=authority, name=name, effective_from=effective_from,
                          price_per_point=price_per_point, state=state, created_by=actor)
     save_with_history(version, actor=actor, reason=reason)
+    for band in bands or []:
+        save_with_history(RasBand(version=version, label=band["label"],
+                                  lower_points=band["lower"], upper_points=band["upper"],
+                                  amount=band["amount"], cap=band["cap"]),
+                          actor=actor, reason=reason)
     for d_pos, d in enumerate(domains):
         domain = RasDomain(version=version, code=d["code"], name=d["name"], position=d_pos)
         save_with_history(domain, actor=actor, reason=reason)
@@ -168,7 +174,62 @@ def ras_version_draft_from(*, actor: Any, version: RasVersion,
                            effective_from=effective_from,
                            price_per_point=version.price_per_point,
                            domains=_questionnaire(version), state=RasVersion.State.DRAFT,
-                           reason=f"Draft copied from version {version.pk}")
+                           reason=f"Draft copied from version {version.pk}",
+                           bands=version_bands(version))
+
+
+@transaction.atomic
+def ras_bands_set(*, actor: Any, version: RasVersion, bands: list[dict[str, Any]]) -> list[RasBand]:
+    """Replace a draft's bands. Each band is {"label", "lower", "upper" (None for no upper
+    limit), "amount" or "cap" (pounds, as text)}: a band table gives everyone in a band its
+    fixed amount; a cap keeps points × price but never above the cap. Bands may not
+    overlap; an empty list removes them."""
+    require_perm(actor, "allocation.manage_ras", version)
+    version = RasVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != RasVersion.State.DRAFT:
+        raise ValidationError({"bands": "Only a draft's bands can be changed: copy the live "
+                                        "version into a draft first"})
+    clean: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    for n, band in enumerate(bands, start=1):
+        where = f"band_{n}"
+        label = str(band.get("label") or "").strip()
+        lower, upper = band.get("lower"), band.get("upper")
+        if not label:
+            errors[where] = f"Give band {n} a name, like \"Band A\""
+            continue
+        if not isinstance(lower, int) or lower < 0 or (
+                upper is not None and (not isinstance(upper, int) or upper < lower)):
+            errors[where] = f"{label}: give whole points, with the upper limit not below the lower"
+            continue
+        amount, cap = band.get("amount"), band.get("cap")
+        if (amount in (None, "")) == (cap in (None, "")):
+            errors[where] = f"{label}: give either a fixed amount or a cap, not both"
+            continue
+        raw: Any = amount if amount not in (None, "") else cap
+        try:
+            pence = pence_from_pounds(raw)
+        except (TypeError, ValueError):
+            errors[where] = f"{label}: give the amount in pounds and pence, like 12000.00"
+            continue
+        clean.append({"label": label, "lower": lower, "upper": upper,
+                      "amount": pence if amount not in (None, "") else None,
+                      "cap": pence if amount in (None, "") else None})
+    ordered = sorted(clean, key=lambda b: b["lower"])
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before["upper"] is None or before["upper"] >= after["lower"]:
+            errors["bands"] = f"{before['label']} and {after['label']} overlap"
+    if errors:
+        raise ValidationError(errors)
+    for old in RasBand.objects.filter(version=version):
+        delete_with_history(old, actor=actor, reason="Bands replaced")
+    saved = []
+    for band in ordered:
+        item = RasBand(version=version, label=band["label"], lower_points=band["lower"],
+                       upper_points=band["upper"], amount=band["amount"], cap=band["cap"])
+        save_with_history(item, actor=actor, reason="Bands set")
+        saved.append(item)
+    return saved
 
 
 MAX_POINTS = 1000
@@ -283,10 +344,16 @@ def _score(version: RasVersion, assessment: Assessment) -> tuple[int, list[dict[
     return total, breakdown
 
 
+def version_bands(version: RasVersion) -> list[dict[str, Any]]:
+    """The version's bands as plain data (``RasBand.as_dict``), lowest first."""
+    return [band.as_dict() for band in RasBand.objects.filter(version=version)]
+
+
 def _apply(budget: IndicativeBudget, version: RasVersion, adjustments: list[Any]) -> None:
     budget.ras_version = version
     budget.price_per_point = version.price_per_point
-    budget.base_amount = base_amount(budget.points, version.price_per_point)
+    budget.band = band_for(budget.points, version_bands(version)) or {}
+    budget.base_amount = base_amount(budget.points, version.price_per_point, budget.band)
     budget.total = budget_total(budget.base_amount, adjustments)
     budget.calculated_at = timezone.now()
 
@@ -426,6 +493,7 @@ def ras_price_change_with_result(
     new = _create_version(actor=actor, authority=version.authority, name=version.name,
                           effective_from=effective_from, price_per_point=pence,
                           domains=_questionnaire(version), state=RasVersion.State.LIVE,
+                          bands=version_bands(version),
                           reason=reason)
     result = recalculate_indicative(actor=actor, authority=version.authority, version=new,
                                     reason=price_change_reason(version.price_per_point, pence,
