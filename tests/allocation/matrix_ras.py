@@ -22,6 +22,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "ras-points": _ADMIN_OF_VERSION,
     "ras-publish": _ADMIN_OF_VERSION,
     "ras-bands": _ADMIN_OF_VERSION,
+    "ras-rules": _ADMIN_OF_VERSION,
 }
 
 
@@ -46,6 +47,6 @@ def url_for(page: str, users: dict[str, Any], person: Any) -> str:
     live, draft = _versions(users, person)
     if page in ("ras-version", "ras-price-change", "ras-draft"):
         return reverse(page, args=[live.pk])
-    if page in ("ras-points", "ras-publish", "ras-bands"):
+    if page in ("ras-points", "ras-publish", "ras-bands", "ras-rules"):
         return reverse(page, args=[draft.pk])
     raise KeyError(page)

@@ -295,7 +295,8 @@ def budget_answers(request: Any, assessment_id: int, payload: AnswersIn) -> Any:
         raise ValidationError({"answers": "Give at least one answer, by question code"})
     recorded = services.ras_responses_record(actor=request.user, assessment=assessment,
                                              answers=payload.answers)
-    version = services.live_version_on(assessment.person.authority_id, timezone.localdate())
+    version = services.live_version_on(assessment.person.authority_id, timezone.localdate(),
+                                       person=assessment.person)
     answered = set(assessment.ras_responses.values_list("question__code", flat=True))
     unanswered = [code for code in RasQuestion.objects.filter(domain__version=version)
                   .order_by("domain__position", "position", "pk").values_list("code", flat=True)

@@ -33,6 +33,18 @@ class RasVersion(models.Model):
     effective_from = models.DateField("applies from")
     price_per_point = MoneyField(help_text="In whole pence: 4500 is £45.00 a point.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    # Which assessments it applies to. A council may run one questionnaire for everyone,
+    # or several (say one for people with a learning disability, one for everyone else):
+    # each line of versions has its own ``scope``, and a person is scored by the latest
+    # live version whose rules fit them.
+    scope = models.SlugField("who it is for (a short name)", max_length=50, default="everyone",
+                             help_text='Versions with the same scope replace each other: '
+                                       'like "everyone" or "learning-disability".')
+    client_groups = models.JSONField(
+        default=list, blank=True,
+        help_text="Client group codes it applies to; empty for every client group.")
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -41,15 +53,42 @@ class RasVersion(models.Model):
     class Meta:
         ordering = ["authority", "-effective_from", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "effective_from"],
+            models.UniqueConstraint(fields=["authority", "scope", "effective_from"],
                                     condition=Q(state="live"),
-                                    name="ras_one_live_version_per_authority_and_date"),
+                                    name="ras_one_live_version_per_scope_and_date"),
             models.CheckConstraint(condition=Q(price_per_point__gt=0),
                                    name="ras_price_per_point_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} (from {self.effective_from:%-d %B %Y})"
+
+    def applies_to(self, person: Any, on: Any) -> bool:
+        """Whether the version's rules fit ``person`` on the date ``on``."""
+        if self.client_groups and person.client_group not in self.client_groups:
+            return False
+        age = person.age_on(on)
+        if self.minimum_age is not None and age < self.minimum_age:
+            return False
+        return self.maximum_age is None or age <= self.maximum_age
+
+    @property
+    def rules_text(self) -> str:
+        """Who it applies to, in plain English."""
+        from selfdirect.people.models import ClientGroup
+
+        parts = []
+        if self.client_groups:
+            labels = dict(ClientGroup.choices)
+            parts.append("people whose main client group is "
+                         + " or ".join(str(labels.get(c, c)).lower() for c in self.client_groups))
+        if self.minimum_age is not None and self.maximum_age is not None:
+            parts.append(f"aged {self.minimum_age} to {self.maximum_age}")
+        elif self.minimum_age is not None:
+            parts.append(f"aged {self.minimum_age} or over")
+        elif self.maximum_age is not None:
+            parts.append(f"aged {self.maximum_age} or under")
+        return ", ".join(parts).capitalize() if parts else "Everyone assessed"
 
 
 class RasBand(models.Model):

@@ -120,7 +120,7 @@ def _replaces_today(version: RasVersion) -> bool:
     """Whether publishing ``version`` now would replace the version in force today (and
     so recalculate indicative budgets)."""
     today = timezone.localdate()
-    current = services.live_version_on(version.authority_id, today)
+    current = services.live_version_on(version.authority_id, today, scope=version.scope)
     return (version.effective_from <= today and current is not None
             and current.effective_from < version.effective_from)
 
@@ -148,9 +148,12 @@ def ras_versions(request: HttpRequest) -> HttpResponse:
     for row in (IndicativeBudget.objects.filter(ras_version__authority=authority)
                 .values("ras_version_id", "state").annotate(n=Count("pk")).order_by()):
         by_version.setdefault(row["ras_version_id"], {})[row["state"]] = row["n"]
-    in_force = services.live_version_on(authority, timezone.localdate())
+    today = timezone.localdate()
+    in_force = {current.pk for current in (
+        services.live_version_on(authority, today, scope=scope)
+        for scope in {v.scope for v in versions}) if current is not None}
     rows = [{"version": v, "price": format_pounds(v.price_per_point),
-             "in_force": in_force is not None and v.pk == in_force.pk,
+             "in_force": v.pk in in_force,
              "counts": [(label, by_version.get(v.pk, {}).get(state, 0))
                         for state, label in IndicativeBudget.State.choices]}
             for v in versions]
@@ -162,7 +165,7 @@ def ras_versions(request: HttpRequest) -> HttpResponse:
 def ras_version(request: HttpRequest, version_id: int) -> HttpResponse:
     """One version's questionnaire, a table per domain, and what can be done with it."""
     authority, version = _version(request, version_id)
-    in_force = services.live_version_on(authority, timezone.localdate())
+    in_force = services.live_version_on(authority, timezone.localdate(), scope=version.scope)
     return render(request, "allocation/ras_version.html", {
         "authority": authority, "version": version, "domains": _questionnaire(version),
         "price": format_pounds(version.price_per_point),
@@ -283,6 +286,57 @@ def ras_publish(request: HttpRequest, version_id: int) -> HttpResponse:
         "agreed": counts[IndicativeBudget.State.AGREED]})
 
 
+class RulesForm(GovukForm):
+    scope = forms.SlugField(
+        label="A short name for the people it is for", max_length=50,
+        help_text='Lower-case letters, numbers and hyphens, like "everyone" or '
+                  '"learning-disability". Versions with the same name replace each other.')
+    client_groups = forms.MultipleChoiceField(
+        label="Main client groups it applies to", required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every client group")
+    minimum_age = forms.IntegerField(label="Youngest age", required=False, min_value=0,
+                                     max_value=130, help_text="Leave empty for no lower limit")
+    maximum_age = forms.IntegerField(label="Oldest age", required=False, min_value=0,
+                                     max_value=130, help_text="Leave empty for no upper limit")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from selfdirect.people.models import ClientGroup
+
+        super().__init__(*args, **kwargs)
+        self.fields["client_groups"].choices = ClientGroup.choices  # type: ignore[attr-defined]
+        apply_govuk_messages(self)
+        self.fields["scope"].error_messages["invalid"] = (
+            "Use only lower-case letters, numbers and hyphens, like learning-disability")
+        for name in ("minimum_age", "maximum_age"):
+            self.fields[name].widget.attrs.update({"class": "govuk-input--width-3",
+                                                   "inputmode": "numeric"})
+            label = str(self.fields[name].label)
+            for code in ("invalid", "min_value", "max_value"):
+                self.fields[name].error_messages[code] = (
+                    f"{label} must be a whole number of years from 0 to 130")
+
+
+@permission_required(PERM)
+def ras_rules(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Which assessments a draft applies to: its scope, client groups and ages."""
+    authority, version = _version(request, version_id)
+    if version.state != RasVersion.State.DRAFT:
+        raise Http404("Only a draft's rules can be changed.")
+    form = RulesForm(request.POST or None, initial=services.version_rules(version))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ras_version_rules_set(actor=request.user, version=version,
+                                           **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Saved: who the draft applies to.")
+            return redirect("ras-version", version_id=version.pk)
+    return render(request, "allocation/ras_rules.html", {
+        "authority": authority, "version": version, "form": form})
+
+
 BAND_ROWS = 6
 
 
@@ -386,6 +440,7 @@ def ras_bands(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 urlpatterns = [
+    path("resource-allocation/<int:version_id>/rules/", ras_rules, name="ras-rules"),
     path("resource-allocation/<int:version_id>/bands/", ras_bands, name="ras-bands"),
     path("resource-allocation/", ras_versions, name="ras-versions"),
     path("resource-allocation/<int:version_id>/", ras_version, name="ras-version"),

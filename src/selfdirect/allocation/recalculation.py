@@ -249,7 +249,10 @@ def recalculate_indicative(*, actor: Any, authority: Any, version: RasVersion, r
     result = RecalculationResult()
     now = timezone.now()
     history_reason = f"Recalculated: {reason}"
+    # Only budgets worked out under a version of the same scope: a council's other
+    # questionnaires (for other client groups or ages) are not touched.
     indicative = IndicativeBudget.objects.filter(person__authority_id=authority.pk,
+                                                 ras_version__scope=version.scope,
                                                  state=IndicativeBudget.State.INDICATIVE)
     for batch in _batches(indicative, batch_size):
         assessment_ids = [b.assessment_id for b in batch]
@@ -290,18 +293,20 @@ def recalculate_indicative(*, actor: Any, authority: Any, version: RasVersion, r
             _write(changed, RECALCULATED_FIELDS, actor=actor, reason=history_reason, when=now)
             result.recalculated += len(changed)
     result.flagged = flag_agreed(actor=actor, authority=authority, reason=reason, when=now,
-                                 batch_size=batch_size)
+                                 batch_size=batch_size, scope=version.scope)
     return result
 
 
 def flag_agreed(*, actor: Any, authority: Any, reason: str, when: Any,
-                batch_size: int = BATCH_SIZE) -> int:
+                batch_size: int = BATCH_SIZE, scope: str | None = None) -> int:
     """Flag each agreed budget of the authority for its next review: ``reason`` is added
     to its ``review_flag`` (once). Returns how many were flagged. Called inside
     ``recalculate_indicative``'s transaction."""
     flagged = 0
     agreed = IndicativeBudget.objects.filter(person__authority_id=authority.pk,
                                              state=IndicativeBudget.State.AGREED)
+    if scope is not None:
+        agreed = agreed.filter(ras_version__scope=scope)
     for batch in _batches(agreed, batch_size):
         changed = []
         for budget in batch:

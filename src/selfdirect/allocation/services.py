@@ -49,17 +49,40 @@ def _price_in_pence(value: Any, field: str = "price_per_point") -> int:
     return pence
 
 
-def live_version_on(authority: Authority | int, on: datetime.date) -> RasVersion | None:
-    """The authority's live version in force on ``on``: the latest live one applying by then."""
+def live_version_on(authority: Authority | int, on: datetime.date, *, person: Any = None,
+                    scope: str | None = None) -> RasVersion | None:
+    """The authority's live version in force on ``on``.
+
+    Each scope has its own line of versions; the one in force for a scope is its latest
+    live version applying by then. With ``person``, the version for them: of the scopes'
+    versions in force whose rules fit them, the most specific (client groups, then ages),
+    then the latest. With ``scope``, that scope's. With neither, the latest in force."""
     authority_id = authority if isinstance(authority, int) else authority.pk
-    return (RasVersion.objects.filter(authority_id=authority_id, state=RasVersion.State.LIVE,
-                                      effective_from__lte=on)
-            .order_by("-effective_from", "-pk").first())
+    versions = RasVersion.objects.filter(authority_id=authority_id, state=RasVersion.State.LIVE,
+                                         effective_from__lte=on)
+    if scope is not None:
+        versions = versions.filter(scope=scope)
+    versions = versions.order_by("-effective_from", "-pk")
+    if person is None:
+        return versions.first()
+    in_force: dict[str, RasVersion] = {}
+    for version in versions:
+        in_force.setdefault(version.scope, version)
+    fitting = [v for v in in_force.values() if v.applies_to(person, on)]
+    fitting.sort(key=lambda v: (bool(v.client_groups),
+                                v.minimum_age is not None or v.maximum_age is not None,
+                                v.effective_from, v.pk), reverse=True)
+    return fitting[0] if fitting else None
 
 
-def _live_version_or_error(authority_id: int, on: datetime.date) -> RasVersion:
-    version = live_version_on(authority_id, on)
+def _live_version_or_error(authority_id: int, on: datetime.date,
+                           person: Any = None) -> RasVersion:
+    version = live_version_on(authority_id, on, person=person)
     if version is None:
+        if person is not None and live_version_on(authority_id, on) is not None:
+            raise ValidationError(
+                "None of the council's resource allocation questionnaires applies to this "
+                "person (by client group or age): ask its administrator.")
         raise ValidationError(
             "The council has no resource allocation questionnaire in force yet: ask its "
             "administrator to publish one.")
@@ -71,9 +94,11 @@ def _live_version_or_error(authority_id: int, on: datetime.date) -> RasVersion:
 
 def _create_version(*, actor: Any, authority: Authority, name: str, effective_from: datetime.date,
                     price_per_point: int, domains: list[dict[str, Any]], state: str,
-                    reason: str, bands: list[dict[str, Any]] | None = None) -> RasVersion:
+                    reason: str, bands: list[dict[str, Any]] | None = None,
+                    rules: dict[str, Any] | None = None) -> RasVersion:
     version = RasVersion(authority=authority, name=name, effective_from=effective_from,
-                         price_per_point=price_per_point, state=state, created_by=actor)
+                         price_per_point=price_per_point, state=state, created_by=actor,
+                         **(rules or {}))
     save_with_history(version, actor=actor, reason=reason)
     for band in bands or []:
         save_with_history(RasBand(version=version, label=band["label"],
@@ -144,11 +169,13 @@ def ras_version_publish_with_result(
         if len(question.answers.all()) < 2:
             raise ValidationError({question.code: "Give this question two answers or more"})
     if RasVersion.objects.filter(authority_id=version.authority_id, state=RasVersion.State.LIVE,
+                                 scope=version.scope,
                                  effective_from=version.effective_from).exists():
-        raise ValidationError({"effective_from": "Another version is already live from this "
-                                                 "date: choose a different date"})
+        raise ValidationError({"effective_from": "Another version for the same people is "
+                                                 "already live from this date: choose a "
+                                                 "different date"})
     today = timezone.localdate()
-    replaces = live_version_on(version.authority_id, today)
+    replaces = live_version_on(version.authority_id, today, scope=version.scope)
     version.state = RasVersion.State.LIVE
     save_with_history(version, actor=actor, reason="Published")
     if (version.effective_from <= today and replaces is not None
@@ -175,7 +202,8 @@ def ras_version_draft_from(*, actor: Any, version: RasVersion,
                            price_per_point=version.price_per_point,
                            domains=_questionnaire(version), state=RasVersion.State.DRAFT,
                            reason=f"Draft copied from version {version.pk}",
-                           bands=version_bands(version))
+                           bands=version_bands(version),
+                           rules=version_rules(version))
 
 
 @transaction.atomic
@@ -290,7 +318,8 @@ def ras_responses_record(*, actor: Any, assessment: Assessment,
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
     if assessment.state == Assessment.State.APPROVED:
         raise ValidationError("This assessment is signed off: its answers can no longer change.")
-    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate())
+    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate(),
+                                     assessment.person)
     questions = {q.code: q for q in RasQuestion.objects.filter(domain__version=version)
                  .prefetch_related("answers")}
     errors: dict[str, str] = {}
@@ -344,6 +373,12 @@ def _score(version: RasVersion, assessment: Assessment) -> tuple[int, list[dict[
     return total, breakdown
 
 
+def version_rules(version: RasVersion) -> dict[str, Any]:
+    """Who the version applies to, for copying into a new version of the same scope."""
+    return {"scope": version.scope, "client_groups": list(version.client_groups),
+            "minimum_age": version.minimum_age, "maximum_age": version.maximum_age}
+
+
 def version_bands(version: RasVersion) -> list[dict[str, Any]]:
     """The version's bands as plain data (``RasBand.as_dict``), lowest first."""
     return [band.as_dict() for band in RasBand.objects.filter(version=version)]
@@ -366,7 +401,8 @@ def indicative_budget_calculate(*, actor: Any, assessment: Assessment) -> Indica
     adjustments). A budget already proposed or agreed is not touched."""
     require_perm(actor, "allocation.calculate_budget", assessment)
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
-    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate())
+    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate(),
+                                     assessment.person)
     points, breakdown = _score(version, assessment)
     if IndicativeBudget.objects.filter(assessment=assessment, state__in=[
             IndicativeBudget.State.PROPOSED, IndicativeBudget.State.AGREED]).exists():
@@ -488,12 +524,12 @@ def ras_price_change_with_result(
         version.state = RasVersion.State.RETIRED
         save_with_history(version, actor=actor, reason=f"Replaced: {reason}")
     elif RasVersion.objects.filter(authority_id=version.authority_id, state=RasVersion.State.LIVE,
-                                   effective_from=effective_from).exists():
+                                   scope=version.scope, effective_from=effective_from).exists():
         raise ValidationError({"effective_from": "Another version is already live from this date"})
     new = _create_version(actor=actor, authority=version.authority, name=version.name,
                           effective_from=effective_from, price_per_point=pence,
                           domains=_questionnaire(version), state=RasVersion.State.LIVE,
-                          bands=version_bands(version),
+                          bands=version_bands(version), rules=version_rules(version),
                           reason=reason)
     result = recalculate_indicative(actor=actor, authority=version.authority, version=new,
                                     reason=price_change_reason(version.price_per_point, pence,
@@ -559,3 +595,35 @@ def _agree(*, actor: Any, budget: IndicativeBudget, reason: str) -> IndicativeBu
     budget.decision_reason = reason.strip()
     save_with_history(budget, actor=actor, reason="Agreed")
     return budget
+
+
+@transaction.atomic
+def ras_version_rules_set(*, actor: Any, version: RasVersion, scope: str,
+                          client_groups: list[str], minimum_age: int | None,
+                          maximum_age: int | None) -> RasVersion:
+    """Which assessments a draft applies to: its scope (versions of the same scope replace
+    each other), the client groups (none for all) and an age range (either end open)."""
+    from selfdirect.people.models import ClientGroup
+
+    require_perm(actor, "allocation.manage_ras", version)
+    version = RasVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != RasVersion.State.DRAFT:
+        raise ValidationError({"scope": "Only a draft's rules can be changed: copy the live "
+                                        "version into a draft first"})
+    errors: dict[str, str] = {}
+    unknown = [c for c in client_groups if c not in ClientGroup.values]
+    if unknown:
+        errors["client_groups"] = f"Choose client groups from the list, not {', '.join(unknown)}"
+    for field, value in (("minimum_age", minimum_age), ("maximum_age", maximum_age)):
+        if value is not None and (not isinstance(value, int) or not 0 <= value <= 130):
+            errors[field] = "Enter an age in whole years, from 0 to 130"
+    if (not errors and minimum_age is not None and maximum_age is not None
+            and maximum_age < minimum_age):
+        errors["maximum_age"] = "The oldest age must not be below the youngest"
+    if errors:
+        raise ValidationError(errors)
+    version.scope = (scope or "").strip()
+    version.client_groups = sorted(set(client_groups))
+    version.minimum_age, version.maximum_age = minimum_age, maximum_age
+    save_with_history(version, actor=actor, reason="Who it applies to: " + version.rules_text)
+    return version

@@ -179,7 +179,7 @@ def assessment_budget_questions(request: HttpRequest, assessment_id: int) -> Htt
     budget is worked out and shown."""
     assessment = _assessment(request, assessment_id, CALCULATE)
     person = assessment.person
-    version = services.live_version_on(person.authority_id, timezone.localdate())
+    version = services.live_version_on(person.authority_id, timezone.localdate(), person=person)
     context: dict[str, Any] = {"assessment": assessment, "person": person, "version": version}
     if version is None:
         return render(request, "allocation/assessment_budget_questions.html", context)
