@@ -280,9 +280,11 @@ def employer_costs_uplift(*, actor: Any, authority: Authority, on: datetime.date
            + (f" (wages up {format(percent.normalize(), 'f')}%)" if percent else "")
            + f"; the minimum hourly wage is then {format_pounds(minimum)} "
              f"({MINIMUM_WAGE_KEY}). Recost the employer costs at the next review.")
+    # FOR UPDATE cannot take DISTINCT (PostgreSQL): the costed budgets as a subquery.
+    costed = EmployerCosting.objects.values("budget_id")
     agreed = list(IndicativeBudget.objects.select_for_update(of=("self",))
                   .filter(person__authority=authority, state=IndicativeBudget.State.AGREED,
-                          employer_costings__isnull=False).distinct())
+                          pk__in=costed))
     now = timezone.now()
     for budget in agreed:
         budget.review_flag, budget.review_flagged_at = why, now

@@ -37,6 +37,7 @@ from selfdirect.allocation.models import (
     RasVersion,
 )
 from selfdirect.core.money import format_pounds
+from selfdirect.core.services import history_reason as cut_reason
 from selfdirect.core.services import require_perm
 
 BATCH_SIZE = 2000
@@ -201,7 +202,8 @@ def _history(budgets: list[IndicativeBudget], *, actor: Any, reason: str, when: 
     """A "~" history row per budget, as ``bulk_history_create(update=True)`` writes it, as
     bulk INSERTs of prepared values (no historical model instance per row)."""
     history = IndicativeBudget.history.model  # type: ignore[attr-defined]
-    fixed = {"history_date": when, "history_change_reason": reason, "history_type": "~",
+    fixed = {"history_date": when, "history_change_reason": cut_reason(reason),
+             "history_type": "~",
              "history_user_id": getattr(actor, "pk", actor)}
     tracked = {f.attname for f in history.tracked_fields}
     fields = [f for f in history._meta.concrete_fields

@@ -14,16 +14,28 @@ def require_perm(actor: Any, permission: str, obj: Any = None) -> None:
         raise PermissionDenied(f"Not allowed: {permission}")
 
 
+HISTORY_REASON_LIMIT = 100  # django-simple-history's history_change_reason column
+
+
+def history_reason(text: str) -> str:
+    """``text`` cut to fit the history's change-reason column, with an ellipsis when cut
+    (the full words stay on the record itself)."""
+    text = " ".join(text.split())
+    if len(text) <= HISTORY_REASON_LIMIT:
+        return text
+    return text[:HISTORY_REASON_LIMIT - 1].rstrip() + "…"
+
+
 def save_with_history(instance: models.Model, *, actor: Any, reason: str) -> None:
     """Validate, then save, recording who made the change and why in its history."""
     instance.full_clean()
     instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     instance.save()
 
 
 def delete_with_history(instance: models.Model, *, actor: Any, reason: str) -> None:
     """Delete, recording who removed it and why in its history."""
     instance._history_user = actor  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     instance.delete()
