@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from selfdirect.accounts.services import api_token_create
+from selfdirect.allocation import panel
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.api.api import api
@@ -48,6 +50,11 @@ _SIGN_OFF = row(REFUSED, anonymous=UNAUTHENTICATED, scot_team_manager=OK,
 # The carer's plan is the CARER's record (see tests/carers/matrix.py): 404 for the person
 # cared for and those who see only the cared-for person's record.
 _CARER_PLAN = {**carers_matrix.MATRIX["carer-plan"], "anonymous": UNAUTHENTICATED}
+
+_PANEL = row(REFUSED, anonymous=UNAUTHENTICATED, scot_panel_member=OK, scot_team_manager=OK,
+             eng_team_manager=NOT_FOUND)
+_RAS_ADMIN = row(REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK,
+                 eng_administrator=NOT_FOUND)
 
 # (method, path, JSON body) -> expected status for each actor.
 MATRIX = {
@@ -113,6 +120,30 @@ MATRIX = {
     ("POST", "/api/budgets/{budget}/exceptions",
      '{"kind": "family_member_pa", "reason": "No agency covers the island"}'):
         _staff_change(CREATED),
+    # The panel (admin_api): the authority's panel members and team managers; the envelope
+    # also its administrator and finance officers; another authority's such staff get 404.
+    ("GET", "/api/authorities/{authority}/panel/agenda", None): _PANEL,
+    ("GET", "/api/authorities/{authority}/panel/envelope", None): row(
+        REFUSED, anonymous=UNAUTHENTICATED, scot_panel_member=OK, scot_team_manager=OK,
+        scot_administrator=OK, scot_finance_officer=OK, eng_team_manager=NOT_FOUND,
+        eng_administrator=NOT_FOUND, eng_finance_officer=NOT_FOUND),
+    ("PUT", "/api/authorities/{authority}/panel/envelope",
+     '{"year_start": "2026-04-01", "amount": "12500000.00"}'): row(
+        REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK, scot_finance_officer=OK,
+        eng_administrator=NOT_FOUND, eng_finance_officer=NOT_FOUND),
+    # Both Edinburgh panel staff sit on the meeting (a fresh budget for each).
+    ("POST", "/api/panel/meetings/{meeting}/decisions",
+     '{"budget_id": {panel_budget}, "outcome": "approve", "reasons": "It is needed"}'): {
+        **_PANEL, "scot_panel_member": CREATED, "scot_team_manager": CREATED},
+    # Questionnaire versions: the authority's administrator.
+    ("GET", "/api/authorities/{authority}/resource-allocation/versions", None): _RAS_ADMIN,
+    ("POST", "/api/resource-allocation/versions/{version}/price",
+     '{"price_per_point": "47.00", "effective_from": "{today}"}'): {
+        **_RAS_ADMIN, "scot_administrator": CREATED},
+    # Calibration: the authority's administrator and commissioners.
+    ("GET", "/api/authorities/{authority}/resource-allocation/calibration", None): row(
+        REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK, scot_commissioner=OK,
+        eng_administrator=NOT_FOUND),
 }
 
 
@@ -129,7 +160,10 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{int:outcome_id}", "{outcome}")
                                 .replace("{int:conversation_id}", "{conversation}")
                                 .replace("{int:plan_id}", "{plan}")
-                                .replace("{int:budget_id}", "{budget}")))
+                                .replace("{int:budget_id}", "{budget}")
+                                .replace("{int:authority_id}", "{authority}")
+                                .replace("{int:meeting_id}", "{meeting}")
+                                .replace("{int:version_id}", "{version}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -201,6 +235,15 @@ def _url(call, users, person):
         url = url.replace("{plan}", str(carers_matrix.make_carer(users, person).pk))
     if "/budget" in path:
         _live_questionnaire(users, person)
+    if "{authority}" in url:
+        url = url.replace("{authority}", str(person.authority_id))
+    if "{meeting}" in url:
+        _live_questionnaire(users, person)
+        url = url.replace("{meeting}", str(_panel_meeting(users, person).pk))
+    if "{version}" in url:
+        _live_questionnaire(users, person)
+        version = allocation.live_version_on(person.authority, timezone.localdate())
+        url = url.replace("{version}", str(version.pk))
     if "{budget}" in url:
         budget = _indicative_budget(users, person)
         if path.endswith("/agree"):
@@ -217,6 +260,32 @@ def _live_questionnaire(users, person):
             actor=admin, authority=person.authority,
             effective_from=timezone.localdate() - datetime.timedelta(days=30))
         allocation.ras_version_publish(actor=admin, version=version)
+
+
+def _panel_meeting(users, person):
+    """A meeting today of both Edinburgh panel staff, and a fresh budget for its agenda
+    (an addition above the panel's threshold, proposed)."""
+    worker, chair = users["scot_social_worker"], users["scot_panel_member"]
+    budget = _indicative_budget(users, person)
+    allocation.budget_adjust(actor=worker, budget=budget, kind="add_amount",
+                             reason_code="two_carers", reason="Two carers for transfers",
+                             amount=Decimal("600.00"))
+    budget.refresh_from_db()
+    allocation.budget_propose(actor=worker, budget=budget)
+    return panel.panel_meeting_create(actor=chair, authority=person.authority,
+                                      date=timezone.localdate(), chair=chair,
+                                      members=[chair, users["scot_team_manager"]])
+
+
+def _body(body, person):
+    """The JSON body, with the budget waiting for the panel and today's date filled in."""
+    if body and "{panel_budget}" in body:
+        budget = IndicativeBudget.objects.filter(
+            person=person, state=IndicativeBudget.State.PROPOSED, needs_panel=True).latest("pk")
+        body = body.replace("{panel_budget}", str(budget.pk))
+    if body and "{today}" in body:
+        body = body.replace("{today}", timezone.localdate().isoformat())
+    return body or ""
 
 
 def _indicative_budget(users, person):
@@ -242,6 +311,7 @@ FRESH_PER_ACTOR = {
     ("POST", "/api/conversations/{conversation}/record"),
     ("POST", "/api/assessments/{assessment}/complete"),
     ("POST", "/api/budgets/{budget}/propose"),
+    ("POST", "/api/panel/meetings/{meeting}/decisions"),
 }
 
 
@@ -259,7 +329,8 @@ def test_api_permission_matrix(client, cast, call):
         if actor != "anonymous":
             _, raw = api_token_create(user=users[actor], name="matrix")
             headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-        response = client.generic(method, url, body or "", content_type="application/json",
+        response = client.generic(method, url, _body(body, person),
+                                  content_type="application/json",
                                   **headers)
         got[actor] = response.status_code
     assert got == MATRIX[call]

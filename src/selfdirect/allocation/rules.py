@@ -13,6 +13,8 @@
   a budget).
 - ``allocation.manage_envelope``: the authority's administrator and finance officers set
   its yearly envelope.
+- ``allocation.view_envelope``: the panel, and those who set the envelope, read the
+  year's envelope against committed and forecast spend.
 - ``allocation.view_calibration``: the authority's administrator and its commissioners or
   analysts see how well the questionnaire's price fits agreed packages, and its fairness.
 """
@@ -99,6 +101,8 @@ def can_view_calibration(user: Any, obj: Any = None) -> bool:
 
 
 rules.add_perm("allocation.manage_envelope", can_manage_envelope)
+# The envelope's figures: the panel, and those who set the envelope.
+rules.add_perm("allocation.view_envelope", can_sit_on_panel | can_manage_envelope)
 rules.add_perm("allocation.sit_on_panel", can_sit_on_panel)
 rules.add_perm("allocation.view_calibration", can_view_calibration)
 rules.add_perm("allocation.manage_ras", can_manage_ras)
