@@ -344,3 +344,17 @@ def test_the_team_managers_home_lists_budgets_waiting_to_be_agreed(client, world
     assert reverse("budget-detail", args=[big.pk]) not in home  # the panel's, not theirs
     client.force_login(_worker(world))
     assert "Budgets waiting for you to agree" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_team_managers_home_lists_agreed_budgets_flagged_for_review(client, world, budget):
+    worker, manager = _worker(world), world.user("scot_team_manager")
+    allocation.budget_propose(actor=worker, budget=budget)
+    allocation.budget_agree(actor=manager, budget=budget, reason="Meets the outcomes")
+    version = IndicativeBudget.objects.get(pk=budget.pk).ras_version
+    allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
+                                price_per_point="47.00", effective_from=version.effective_from)
+    client.force_login(manager)
+    home = client.get(reverse("dashboard")).content.decode()
+    assert "Agreed budgets to look at when they are next reviewed" in home
+    assert reverse("budget-detail", args=[budget.pk]) in home
+    assert "The price per point changed from £45.00 to £47.00" in home

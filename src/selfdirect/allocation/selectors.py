@@ -124,3 +124,19 @@ def budgets_to_agree(*, user: Any, authority_id: int | None) -> list[IndicativeB
         person__authority_id=authority_id, state=IndicativeBudget.State.PROPOSED,
         needs_panel=False).select_related("person", "proposed_by")
         .order_by("proposed_at", "pk")[:50])
+
+
+def budgets_flagged_for_review(*, user: Any, authority_id: int | None) -> list[IndicativeBudget]:
+    """Agreed budgets a change (price, questionnaire, employer figures) has flagged for
+    their next review, for the authority's team manager, the earliest flagged first."""
+    if authority_id is None or not user.has_perm("allocation.agree_budget"):
+        return []
+    from selfdirect.authorities.models import Role
+    from selfdirect.authorities.selectors import user_roles
+
+    if not user_roles(user).has(authority_id, Role.TEAM_MANAGER):
+        return []
+    return list(IndicativeBudget.objects.filter(
+        person__authority_id=authority_id, state=IndicativeBudget.State.AGREED)
+        .exclude(review_flag="").select_related("person")
+        .order_by("review_flagged_at", "pk")[:50])

@@ -15,7 +15,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from selfdirect.allocation.selectors import budgets_to_agree, person_current_budget
+from selfdirect.allocation.selectors import (
+    budgets_flagged_for_review,
+    budgets_to_agree,
+    person_current_budget,
+)
 from selfdirect.assessments.selectors import person_latest_eligibility
 from selfdirect.audit.selectors import access_log_for_person
 from selfdirect.authorities.models import Authority
@@ -59,8 +63,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["caseload"] = caseload[:50]
         context["caseload_count"] = caseload.count()
     authority = user_current_authority(request)
-    context["budgets_to_agree"] = budgets_to_agree(
-        user=user, authority_id=authority.pk if authority else None)
+    authority_id = authority.pk if authority else None
+    context["budgets_to_agree"] = budgets_to_agree(user=user, authority_id=authority_id)
+    context["budgets_flagged"] = budgets_flagged_for_review(user=user, authority_id=authority_id)
     if user.has_perm("portal.view_own_pages"):
         context["portal_people"] = list(portal_people_queryset(user=user).select_related(
             "authority").order_by("family_name"))
