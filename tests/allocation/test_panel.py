@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -420,7 +421,7 @@ def test_the_panel_home_shows_the_envelope_agenda_and_meetings_and_logs_the_view
     assert response.context["figures"].forecast == 208500
     assert "£10,000.00" in html and "£2,085.00" in html
     assert response.context["figures"].sentence in html.replace("&#x27;", "'")
-    assert budget.person.display_name in html
+    assert escape(budget.person.display_name) in html
     assert "Adjustments change the calculated" in html
     assert reverse("panel-decide", args=[mtg.pk, budget.pk]) in html
     assert "Set up a meeting" in html
@@ -461,7 +462,8 @@ def test_the_meeting_page_shows_each_budgets_explanation_and_the_decisions(clien
                                                                   args=[mtg.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert waiting.person.display_name in html and decided.person.display_name in html
+    assert escape(waiting.person.display_name) in html
+    assert escape(decided.person.display_name) in html
     assert "33 points × £45.00 a point = £1,485.00" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Look again" in html
     assert "<script>alert(1)" not in html
