@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from selfdirect.authorities.models import Authority, PolicyFigure
 from selfdirect.authorities.policy import definitions, to_canonical
+from selfdirect.authorities.signals import policy_figure_changed
 from selfdirect.core.services import require_perm, save_with_history
 
 
@@ -38,4 +39,5 @@ def policy_figure_set(*, actor: Any, authority: Authority, key: str, value: Any,
                           kind=defs[key].kind, value=canonical, effective_from=effective_from,
                           reason=reason.strip(), recorded_by=actor)
     save_with_history(figure, actor=actor, reason=reason.strip())
+    policy_figure_changed.send(sender=PolicyFigure, figure=figure, actor=actor)
     return figure

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "selfdirect.outcomes",
     "selfdirect.carers",
     "selfdirect.allocation",
+    "selfdirect.charging",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

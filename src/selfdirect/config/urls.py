@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("selfdirect.portal.urls")),
     path("", include("selfdirect.carers.urls")),
     path("", include("selfdirect.allocation.urls")),
+    path("", include("selfdirect.charging.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,121 @@
+"""A person's contribution through its life: services planned, an assessment, changes of
+circumstances, the yearly uprating and a hardship waiver, each keeping the past."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from selfdirect.authorities.services import policy_figure_set
+from selfdirect.charging import services
+from selfdirect.charging.catalogue import IncomeType, Period, ServiceType
+from selfdirect.charging.models import Basis, Contribution, FinancialAssessment, Route
+from tests.factories import PersonFactory
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(services.timezone, "localdate", lambda *a: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def person(world):
+    # Working age on every date used here (born 1980).
+    return PersonFactory(authority=world.scot, team=world.scot_team,
+                         allocated_worker=world.user("scot_social_worker"),
+                         date_of_birth=datetime.date(1980, 5, 1))
+
+
+def test_only_free_services_never_asks_for_an_assessment(world, person, today):
+    worker = world.user("scot_social_worker")
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.PERSONAL_CARE,
+                                 description="Help to wash and dress", weekly_cost=35000,
+                                 starts_on=today)
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.CARER_SUPPORT,
+                                 description="Short break for her husband", weekly_cost=8000,
+                                 starts_on=today)
+    assert services.assessment_needed(person) is False
+    with pytest.raises(ValidationError) as caught:
+        services.financial_assessment_start(actor=world.user("scot_finance_officer"), person=person)
+    assert "No financial assessment is needed" in str(caught.value)
+    assert not FinancialAssessment.objects.filter(person=person).exists()
+    result = services.preview(person, today)
+    assert result.weekly == 0 and result.basis == Basis.FREE
+
+
+def test_assessment_then_change_of_income_keeps_the_past(world, person, today):
+    worker = world.user("scot_social_worker")
+    finance = world.user("scot_finance_officer")
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.SOCIAL_SUPPORT,
+                                 description="Support to go swimming", weekly_cost=9000,
+                                 starts_on=today)
+    assert services.assessment_needed(person) is True
+    fa = services.financial_assessment_start(actor=finance, person=person)
+    services.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA, amount=20000,
+                        period=Period.WEEK)
+    services.financial_assessment_update(actor=finance, assessment=fa, benefits_check_done=True)
+    first = services.financial_assessment_complete(actor=finance, assessment=fa)
+    assert len(first) == 1
+    contribution = first[0]
+    # 2025/26 working age threshold: £135.25 + 25% = £169.0625, published as £169.
+    # £200 − £169 = £31 above; 60% taper → £18.60.
+    assert contribution.weekly_amount == 1860
+    assert sum(line["pence"] for line in contribution.lines if line["kind"] == "step") == 1860
+
+    later = today + datetime.timedelta(days=7)
+    services.contribution_recalculate(actor=finance, person=person, effective_from=later,
+                                      reason="test")  # nothing changed: no new row
+    assert Contribution.objects.filter(person=person).count() == 1
+
+    services.income_add(actor=finance, assessment=fa, income_type=IncomeType.PRIVATE_PENSION,
+                        amount=5200, period=Period.MONTH)  # £12 a week
+    assert services.contribution_on(person, today).weekly_amount == 1860 + 720
+    history = list(Contribution.objects.filter(person=person).order_by("pk"))
+    assert len(history) == 2
+
+
+def test_uprating_recalculates_from_its_date_and_keeps_the_old(world, person, today):
+    worker = world.user("scot_social_worker")
+    finance = world.user("scot_finance_officer")
+    admin = world.user("scot_administrator")
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.DAY_SERVICE,
+                                 description="Day centre", weekly_cost=15000, starts_on=today)
+    fa = services.financial_assessment_start(actor=finance, person=person)
+    services.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA, amount=20000,
+                        period=Period.WEEK)
+    services.financial_assessment_update(actor=finance, assessment=fa, benefits_check_done=True)
+    services.financial_assessment_complete(actor=finance, assessment=fa)
+    april = datetime.date(2027, 4, 1)
+    policy_figure_set(actor=admin, authority=world.scot, key="charging.taper_percent", value="75",
+                      effective_from=april, reason="Council budget 2027/28")
+    assert services.contribution_on(person, april - datetime.timedelta(days=1)).weekly_amount == 1860
+    # £31 × 75% = £23.25
+    assert services.contribution_on(person, april).weekly_amount == 2325
+
+
+def test_declined_pays_the_full_charge_and_waiver_reduces_it(world, person, today):
+    worker = world.user("scot_social_worker")
+    finance = world.user("scot_finance_officer")
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.PERSONAL_CARE,
+                                 description="Personal care", weekly_cost=30000, starts_on=today)
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.DOMESTIC_HELP,
+                                 description="Cleaning", weekly_cost=4500, starts_on=today)
+    fa = services.financial_assessment_start(actor=finance, person=person, route=Route.DECLINED)
+    (contribution,) = services.financial_assessment_complete(actor=finance, assessment=fa)
+    assert contribution.weekly_amount == 4500
+    assert contribution.basis == Basis.DECLINED
+    waiver = services.waiver_request(actor=finance, person=person, reason="Rent arrears",
+                                     starts_on=today, weekly_reduction=2000,
+                                     ends_on=today + datetime.timedelta(days=27))
+    with pytest.raises(ValidationError, match="Someone other than"):
+        services.waiver_decide(actor=finance, waiver=waiver, approve=True, reason="own request")
+    services.waiver_decide(actor=world.user("scot_team_manager"), waiver=waiver, approve=True,
+                           reason="Arrears plan agreed")
+    assert services.contribution_on(person, today).weekly_amount == 2500
+    assert services.contribution_on(person, today + datetime.timedelta(days=28)).weekly_amount == 4500
