@@ -119,3 +119,67 @@ def test_declined_pays_the_full_charge_and_waiver_reduces_it(world, person, toda
                            reason="Arrears plan agreed")
     assert services.contribution_on(person, today).weekly_amount == 2500
     assert services.contribution_on(person, today + datetime.timedelta(days=28)).weekly_amount == 4500
+
+
+def test_command_recalculates_after_new_national_figures(world, person, today):
+    """National figures for a new year arrive as a data load; the command applies them
+    from their date and the past keeps its amounts."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from selfdirect.authorities.models import PolicyFigure
+
+    worker = world.user("scot_social_worker")
+    finance = world.user("scot_finance_officer")
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.DAY_SERVICE,
+                                 description="Day centre", weekly_cost=15000, starts_on=today)
+    fa = services.financial_assessment_start(actor=finance, person=person)
+    services.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA, amount=20000,
+                        period=Period.WEEK)
+    services.financial_assessment_update(actor=finance, assessment=fa, benefits_check_done=True)
+    services.financial_assessment_complete(actor=finance, assessment=fa)
+    april = datetime.date(2027, 4, 1)
+    # 2027/28: £140.00 base + 25% = £175 threshold; £200 − £175 = £25 × 60% = £15.00.
+    PolicyFigure.objects.create(country="scotland", key="charging.threshold_base_working_age_weekly",
+                                kind="money", value="14000", effective_from=april, source="test")
+    out = StringIO()
+    call_command("recalculate_contributions", authority=world.scot.code,
+                 effective_from="2027-04-01", username="scot_finance_officer", stdout=out)
+    assert "1 people recalculated" in out.getvalue() and "1 changed" in out.getvalue()
+    assert services.contribution_on(person, april).weekly_amount == 1500
+    assert services.contribution_on(person, april - datetime.timedelta(days=1)).weekly_amount == 1860
+    assert Contribution.objects.filter(person=person, superseded=False).count() == 2
+
+
+def test_a_plan_change_recalculates_from_its_date(world, person, today):
+    """A second service raises what can be charged from the day it starts; ending the
+    chargeable services takes the contribution to nothing from the day after; a
+    recalculation from an earlier date supersedes what followed, never deleting it."""
+    worker = world.user("scot_social_worker")
+    finance = world.user("scot_finance_officer")
+    day_centre = services.planned_service_add(
+        actor=worker, person=person, service_type=ServiceType.DAY_SERVICE,
+        description="Day centre", weekly_cost=1000, starts_on=today)
+    fa = services.financial_assessment_start(actor=finance, person=person)
+    services.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA, amount=20000,
+                        period=Period.WEEK)
+    services.financial_assessment_update(actor=finance, assessment=fa, benefits_check_done=True)
+    services.financial_assessment_complete(actor=finance, assessment=fa)
+    # Income allows £18.60 but the day centre costs only £10.
+    assert services.contribution_on(person, today).weekly_amount == 1000
+    next_month = today + datetime.timedelta(days=30)
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.MEALS,
+                                 description="Lunch club", weekly_cost=2000, starts_on=next_month)
+    assert services.contribution_on(person, today).weekly_amount == 1000
+    assert services.contribution_on(person, next_month).weekly_amount == 1860
+    services.planned_service_end(actor=worker, service=day_centre, ends_on=today)
+    # Nothing chargeable between the day centre ending and the lunch club starting.
+    gap = services.contribution_on(person, today + datetime.timedelta(days=1))
+    assert gap.weekly_amount == 0 and gap.basis == Basis.FREE
+    assert services.contribution_on(person, next_month).weekly_amount == 1860
+    superseded = Contribution.objects.filter(person=person, superseded=True)
+    assert superseded.exists()
+    on_each_day = [services.contribution_on(person, today + datetime.timedelta(days=n))
+                   for n in range(0, 40)]
+    assert all(c is not None for c in on_each_day), "no gaps in the timeline"

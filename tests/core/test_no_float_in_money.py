@@ -1,7 +1,7 @@
 """No float in money paths.
 
 Parses (never imports) ``src/selfdirect/core/money.py`` and every module of
-``src/selfdirect/allocation/`` and fails on:
+``src/selfdirect/allocation/`` and ``src/selfdirect/charging/`` and fails on:
 
 - a float literal (``1.5``, ``2e3``);
 - a call to ``float(...)``;
@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "selfdirect"
-FILES = [SRC / "core" / "money.py", *sorted((SRC / "allocation").glob("*.py"))]
+FILES = [SRC / "core" / "money.py", *sorted((SRC / "allocation").glob("*.py")),
+         *sorted((SRC / "charging").glob("*.py"))]
 
 
 def _mentions_pence(node: ast.AST) -> bool:

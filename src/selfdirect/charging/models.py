@@ -196,9 +196,9 @@ class Contribution(models.Model):
     effective_to = models.DateField("applies until", null=True, blank=True)
     superseded = models.BooleanField(
         default=False, help_text="Replaced before it applied, by a recalculation from an earlier date.")
-    lines = models.JSONField(default=list)
-    services = models.JSONField(default=list)
-    figures = models.JSONField(default=list)
+    lines = models.JSONField(default=list, blank=True)
+    services = models.JSONField(default=list, blank=True)
+    figures = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=200)
     calculated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                       related_name="+")
