@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 
 from selfdirect.accounts.models import User
 from selfdirect.authorities.models import Authority, Role, StaffRole, Team
+from selfdirect.charging.catalogue import FREE_BY_LAW, ServiceType
+from selfdirect.charging.models import Contribution, FinancialAssessment, PlannedService
 from selfdirect.demo.accounts import DEMO_PASSWORD, PORTAL_LOGINS, demo_logins, demo_staff
 from selfdirect.demo.loading import CASELOAD_RANGE, bulk_load_people
 from selfdirect.demo.synthetic import generate_people
@@ -152,6 +154,9 @@ def counts() -> dict[str, int]:
         "relationships": Relationship.objects.count(),
         "consents": Consent.objects.count(),
         "person_history": Person.history.count(),
+        "planned_services": PlannedService.objects.count(),
+        "financial_assessments": FinancialAssessment.objects.count(),
+        "contributions": Contribution.objects.count(),
     }
 
 
@@ -166,6 +171,15 @@ def test_demo_load_twice_gives_the_same_counts():
     assert first["relationships"] == 3
     # Carer given; advocate given, then withdrawn; a family contribution to an assessment.
     assert first["consents"] == 4
+    # Charging in both authorities: people assessed, people with only free services (never
+    # asked), people waiting for an assessment.
+    for code, country in (("S12000036", "scotland"), ("E08000003", "england")):
+        assert Contribution.objects.filter(authority__code=code, basis="assessed").exists()
+        free_only = (Person.objects.filter(authority__code=code, planned_services__isnull=False)
+                     .exclude(planned_services__service_type__in=set(ServiceType.values)
+                              - FREE_BY_LAW[country]))
+        assert free_only.exists()
+        assert not FinancialAssessment.objects.filter(person__in=free_only).exists()
     assert Authority.objects.get(code="S12000036").name == "City of Edinburgh Council"
     assert Authority.objects.get(code="E08000003").country == "england"
     for username, _ in demo_logins():

@@ -47,7 +47,8 @@ ROLE_SHOWS: dict[str, str] = {
     "social_worker": "their own caseload and their team's people; can add and change them",
     "team_manager": "every person in the authority; allocates people to teams and workers",
     "panel_member": "the resource allocation panel's work; no person records",
-    "finance_officer": "every person in the authority (read only), for budgets and payments",
+    "finance_officer": ("every person in the authority; financial assessments, contributions "
+                        "and hardship waivers (the charging worklist), the budget envelope"),
     "provider_user": "a support provider's view; no person records",
     "commissioner": "commissioning and returns; no person records",
     "administrator": "the authority's settings and policy data; no person records",

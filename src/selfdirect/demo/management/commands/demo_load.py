@@ -152,6 +152,7 @@ class Command(BaseCommand):
             self._needs(authorities, managers)
             self._assessments(authorities[EDINBURGH], users)
             self._budgets(authorities[EDINBURGH], users)
+            self._charging(authorities, users)
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])
@@ -161,8 +162,10 @@ class Command(BaseCommand):
     def _reset(self) -> None:
         from selfdirect.demo.assessments import delete_demo_records
         from selfdirect.demo.budgets import delete_demo_budgets
+        from selfdirect.demo.charging import delete_demo_charging
 
         codes = [a.code for a in AUTHORITIES]
+        delete_demo_charging(authority_codes=codes)
         delete_demo_budgets(authority_codes=codes)
         delete_demo_records(authority_codes=codes)
         people = Person.objects.filter(authority__code__in=codes)
@@ -358,6 +361,22 @@ class Command(BaseCommand):
             self.stdout.write(f"{authority.name}: a live resource allocation questionnaire, "
                               f"{made} budgets (agreed, waiting for the panel, and the "
                               "person's own), a panel meeting and the year's envelope.")
+
+    def _charging(self, authorities: dict[str, Authority], users: dict[str, User]) -> None:
+        from selfdirect.demo.charging import load_demo_charging
+
+        for demo in AUTHORITIES:
+            own = (Person.objects.get(user__username="edinburgh.person")
+                   if demo.code == EDINBURGH else None)
+            made = load_demo_charging(
+                authority=authorities[demo.code],
+                manager=self._fresh(users[f"{demo.prefix}.team_manager"]),
+                finance=self._fresh(users[f"{demo.prefix}.finance_officer"]),
+                worker=self._fresh(users[f"{demo.prefix}.social_worker"]),
+                person_with_login=own)
+            if made:
+                self.stdout.write(f"{demo.name}: planned services and charging for {made} people "
+                                  "(assessed, free services only, declined, in progress, waiting).")
 
     def _superuser(self) -> None:
         self._user(SUPERUSER, "Demo", "Superuser", is_staff=True, is_superuser=True)
