@@ -136,11 +136,13 @@ def load_demo_charging(*, authority: Any, manager: Any, finance: Any, worker: An
                 capital=1600000 if number == 1 else 0)
         used.append(person.pk)
     free_only = _people(authority, used, 2)
+    free_plan = ([(ServiceType.PERSONAL_CARE, "Personal care morning and evening", "3", 31500),
+                  (ServiceType.CARER_SUPPORT, "Short breaks for the family carer", "3", 6000)]
+                 if scottish else
+                 [(ServiceType.REABLEMENT, "Reablement for six weeks after hospital", "3", 31500),
+                  (ServiceType.EQUIPMENT, "A hoist and a shower chair", "3", 1500)])
     for person in free_only:
-        _plan(manager, person, [(ServiceType.PERSONAL_CARE, "Personal care morning and evening", "3", 31500),
-                                (ServiceType.CARER_SUPPORT if scottish else ServiceType.REABLEMENT,
-                                 "Short breaks for the family carer" if scottish else "Reablement after hospital",
-                                 "3", 6000)])
+        _plan(manager, person, free_plan)
         used.append(person.pk)
     declined = _people(authority, used, 1)
     for person in declined:
