@@ -15,6 +15,8 @@ from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.api.api import api
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
+from selfdirect.charging import services as charging
+from selfdirect.charging.models import FinancialAssessment, PlannedService
 from selfdirect.outcomes import services as outcome_services
 from selfdirect.outcomes.models import OutcomeTerm
 from selfdirect.people.models import ConsentMethod, ConsentScope
@@ -55,6 +57,13 @@ _PANEL = row(REFUSED, anonymous=UNAUTHENTICATED, scot_panel_member=OK, scot_team
              eng_team_manager=NOT_FOUND)
 _RAS_ADMIN = row(REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK,
                  eng_administrator=NOT_FOUND)
+
+# Charging: the services planned are recorded by staff who may change the person's record;
+# the financial assessment also by the authority's finance officers (Manchester's: 404).
+_ASSESS_FINANCES = {**_staff_change(OK), "scot_finance_officer": OK,
+                    "eng_finance_officer": NOT_FOUND}
+_ASSESS_FINANCES_ADD = {**_staff_change(CREATED), "scot_finance_officer": CREATED,
+                        "eng_finance_officer": NOT_FOUND}
 
 # (method, path, JSON body) -> expected status for each actor.
 MATRIX = {
@@ -144,6 +153,45 @@ MATRIX = {
     ("GET", "/api/authorities/{authority}/resource-allocation/calibration", None): row(
         REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK, scot_commissioner=OK,
         eng_administrator=NOT_FOUND),
+    # Charging (charging/api.py): read as the person is seen; the policy by anyone signed in.
+    ("GET", "/api/people/{id}/contribution", None): _VIEW,
+    ("GET", "/api/people/{id}/contributions", None): _VIEW,
+    ("GET", "/api/people/{id}/planned-services", None): _VIEW,
+    ("POST", "/api/people/{id}/planned-services",
+     '{"service_type": "meals", "description": "Lunch", "weekly_cost": "10.00",'
+     ' "starts_on": "{today}"}'): _staff_change(CREATED),
+    ("POST", "/api/planned-services/{planned_service}/end", '{"ends_on": "{today}"}'):
+        _staff_change(OK),
+    ("POST", "/api/people/{id}/financial-assessments", '{"route": "full"}'):
+        _ASSESS_FINANCES_ADD,
+    ("GET", "/api/financial-assessments/{financial_assessment}", None): _VIEW,
+    ("PATCH", "/api/financial-assessments/{financial_assessment}", '{"dependants": 1}'):
+        _ASSESS_FINANCES,
+    ("POST", "/api/financial-assessments/{financial_assessment}/incomes",
+     '{"income_type": "earnings", "amount": "50.00", "period": "week"}'): _ASSESS_FINANCES_ADD,
+    ("POST", "/api/financial-assessments/{financial_assessment}/capital",
+     '{"kind": "savings", "amount": "500.00"}'): _ASSESS_FINANCES_ADD,
+    ("POST", "/api/financial-assessments/{financial_assessment}/expenses",
+     '{"kind": "dre_heating", "amount": "5.00", "period": "week"}'): _ASSESS_FINANCES_ADD,
+    ("DELETE", "/api/financial-assessments/{financial_assessment}/incomes/{item}", None):
+        _ASSESS_FINANCES,
+    ("DELETE", "/api/financial-assessments/{financial_assessment}/capital/{item}", None):
+        _ASSESS_FINANCES,
+    ("DELETE", "/api/financial-assessments/{financial_assessment}/expenses/{item}", None):
+        _ASSESS_FINANCES,
+    ("POST", "/api/financial-assessments/{financial_assessment}/complete", None):
+        _ASSESS_FINANCES,
+    # A hardship waiver: asked for by the person, whoever acts for them, their worker or a
+    # finance officer; decided by the authority's finance officers and team managers.
+    ("POST", "/api/people/{id}/waivers",
+     '{"reason": "Rent arrears", "starts_on": "{today}"}'): {
+        **_ASSESS_FINANCES_ADD, "the_person": CREATED, "attorney_acting": CREATED,
+        "carer_viewing": NOT_FOUND},
+    ("POST", "/api/waivers/{waiver}/decision", '{"approve": false, "reason": "Not hardship"}'):
+        row(REFUSED, anonymous=UNAUTHENTICATED, scot_team_manager=OK, scot_finance_officer=OK,
+            eng_team_manager=NOT_FOUND, eng_finance_officer=NOT_FOUND),
+    ("GET", "/api/authorities/{code}/charging-policy", None): row(
+        OK, anonymous=UNAUTHENTICATED),
 }
 
 
@@ -163,7 +211,12 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{int:budget_id}", "{budget}")
                                 .replace("{int:authority_id}", "{authority}")
                                 .replace("{int:meeting_id}", "{meeting}")
-                                .replace("{int:version_id}", "{version}")))
+                                .replace("{int:version_id}", "{version}")
+                                .replace("{int:service_id}", "{planned_service}")
+                                .replace("{int:financial_assessment_id}",
+                                         "{financial_assessment}")
+                                .replace("{int:item_id}", "{item}")
+                                .replace("{int:waiver_id}", "{waiver}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -249,7 +302,78 @@ def _url(call, users, person):
         if path.endswith("/agree"):
             budget = allocation.budget_propose(actor=users["scot_social_worker"], budget=budget)
         url = url.replace("{budget}", str(budget.pk))
+    return _charging_url(path, users, person, url)
+
+
+def _charging_url(path, users, person, url):
+    """The charging objects ``path`` names, made through the charging services."""
+    if path == "/api/people/{id}/contribution":
+        _contribution(users, person)
+    if path == "/api/people/{id}/financial-assessments":
+        _chargeable_service(users, person)
+        in_progress = FinancialAssessment.objects.filter(
+            person=person, status=FinancialAssessment.Status.IN_PROGRESS).first()
+        if in_progress is not None:
+            finance = users["scot_finance_officer"]
+            charging.financial_assessment_update(actor=finance, assessment=in_progress,
+                                                 benefits_check_done=True)
+            charging.financial_assessment_complete(actor=finance, assessment=in_progress)
+    if "{planned_service}" in url:
+        url = url.replace("{planned_service}", str(_chargeable_service(users, person).pk))
+    if "{financial_assessment}" in url:
+        assessment = _financial_assessment(users, person)
+        url = url.replace("{financial_assessment}", str(assessment.pk))
+        if "{item}" in url:
+            finance = users["scot_finance_officer"]
+            if "/capital/" in path:
+                item = charging.capital_add(actor=finance, assessment=assessment,
+                                            kind="savings", amount=50000)
+            elif "/expenses/" in path:
+                item = charging.expense_add(actor=finance, assessment=assessment,
+                                            kind="dre_heating", amount=500, period="week")
+            else:
+                item = charging.income_add(actor=finance, assessment=assessment,
+                                           income_type="earnings", amount=5000, period="week")
+            url = url.replace("{item}", str(item.pk))
+    if "{waiver}" in url:
+        waiver = charging.waiver_request(actor=users["scot_social_worker"], person=person,
+                                         reason="Rent arrears", starts_on=timezone.localdate())
+        url = url.replace("{waiver}", str(waiver.pk))
+    if "{code}" in url:
+        url = url.replace("{code}", person.authority.code)
     return url
+
+
+def _chargeable_service(users, person):
+    """A service charged by assessment, planned for the person from today (once per test)."""
+    return (PlannedService.objects.filter(person=person).first()
+            or charging.planned_service_add(
+                actor=users["scot_social_worker"], person=person,
+                service_type="social_support", description="Support to go swimming",
+                weekly_cost=9000, starts_on=timezone.localdate()))
+
+
+def _financial_assessment(users, person):
+    """The person's financial assessment in progress, ready to complete (£200 a week of
+    ESA, the benefits check done)."""
+    _chargeable_service(users, person)
+    finance = users["scot_finance_officer"]
+    assessment = FinancialAssessment.objects.filter(
+        person=person, status=FinancialAssessment.Status.IN_PROGRESS).first()
+    if assessment is None:
+        assessment = charging.financial_assessment_start(actor=finance, person=person)
+        charging.income_add(actor=finance, assessment=assessment, income_type="esa",
+                            amount=20000, period="week")
+        charging.financial_assessment_update(actor=finance, assessment=assessment,
+                                             benefits_check_done=True)
+    return assessment
+
+
+def _contribution(users, person):
+    """A contribution in force today, from a completed financial assessment."""
+    if not person.contributions.exists():
+        charging.financial_assessment_complete(actor=users["scot_finance_officer"],
+                                               assessment=_financial_assessment(users, person))
 
 
 def _live_questionnaire(users, person):
@@ -312,6 +436,12 @@ FRESH_PER_ACTOR = {
     ("POST", "/api/assessments/{assessment}/complete"),
     ("POST", "/api/budgets/{budget}/propose"),
     ("POST", "/api/panel/meetings/{meeting}/decisions"),
+    ("POST", "/api/people/{id}/financial-assessments"),
+    ("POST", "/api/financial-assessments/{financial_assessment}/complete"),
+    ("DELETE", "/api/financial-assessments/{financial_assessment}/incomes/{item}"),
+    ("DELETE", "/api/financial-assessments/{financial_assessment}/capital/{item}"),
+    ("DELETE", "/api/financial-assessments/{financial_assessment}/expenses/{item}"),
+    ("POST", "/api/waivers/{waiver}/decision"),
 }
 
 

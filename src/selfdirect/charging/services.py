@@ -11,17 +11,18 @@ applied: it ends it the day before and starts a new one, so the past keeps its a
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from selfdirect.authorities.models import Authority, PolicyFigure
 from selfdirect.charging.calculation import (
     CapitalFact,
+    ChargingRules,
     ExpenseFact,
     Facts,
     IncomeFact,
@@ -67,8 +68,10 @@ def service_facts(services: list[PlannedService]) -> list[ServiceFact]:
                         weekly_cost=s.weekly_cost, option=s.option) for s in services]
 
 
-def services_on(person: Person, day: datetime.date) -> list[PlannedService]:
-    return [s for s in person.planned_services.all() if s.in_force_on(day)]
+def services_on(person: Person, day: datetime.date,
+                planned: list[PlannedService] | None = None) -> list[PlannedService]:
+    planned = list(person.planned_services.all()) if planned is None else planned
+    return [s for s in planned if s.in_force_on(day)]
 
 
 def latest_assessment(person: Person) -> FinancialAssessment | None:
@@ -99,8 +102,13 @@ def facts_from(assessment: FinancialAssessment | None, person: Person,
     )
 
 
-def _waiver_on(person: Person, day: datetime.date) -> WaiverFact | None:
-    for waiver in person.charge_waivers.filter(status=Waiver.Status.APPROVED):
+def _approved_waivers(person: Person) -> list[Waiver]:
+    return list(person.charge_waivers.filter(status=Waiver.Status.APPROVED))
+
+
+def _waiver_on(person: Person, day: datetime.date,
+               approved: list[Waiver] | None = None) -> WaiverFact | None:
+    for waiver in _approved_waivers(person) if approved is None else approved:
         if waiver.in_force_on(day):
             amount = ("the whole contribution" if waiver.weekly_reduction is None
                       else f"up to {format_pounds(waiver.weekly_reduction)} a week")
@@ -148,23 +156,45 @@ def contribution_on(person: Person, day: datetime.date | None = None) -> Contrib
 # --- Recalculation ------------------------------------------------------------------------
 
 
-def _change_points(person: Person, start: datetime.date) -> list[datetime.date]:
+@dataclass
+class _Run:
+    """What a recalculation reads, loaded once: the rules by date (shared across the people
+    of one authority in a bulk recalculation) and the days the authority's charging figures
+    change."""
+
+    authority: Authority
+    start: datetime.date
+    rules: dict[datetime.date, ChargingRules] = field(default_factory=dict)
+    policy_days: list[datetime.date] | None = None
+
+    def rules_on(self, day: datetime.date) -> ChargingRules:
+        if day not in self.rules:
+            try:
+                self.rules[day] = charging_rules(self.authority, day)
+            except NoChargingPolicy as exc:
+                raise ValidationError({"effective_from": str(exc)}) from exc
+        return self.rules[day]
+
+    def figure_days(self) -> list[datetime.date]:
+        if self.policy_days is None:
+            self.policy_days = sorted(set(PolicyFigure.objects.filter(
+                Q(authority=self.authority) | Q(authority__isnull=True),
+                country=self.authority.country, key__startswith="charging.",
+                effective_from__gt=self.start).values_list("effective_from", flat=True)))
+        return self.policy_days
+
+
+def _change_points(run: _Run, start: datetime.date, planned: list[PlannedService],
+                   waivers: list[Waiver]) -> list[datetime.date]:
     """``start`` and every later day something that changes the charge takes effect: a
     planned service starting or ending, a waiver starting or ending, a charging figure."""
-    points = {start}
-    for service in person.planned_services.all():
-        points.add(service.starts_on)
-        if service.ends_on:
-            points.add(service.ends_on + ONE_DAY)
-    for waiver in person.charge_waivers.filter(status=Waiver.Status.APPROVED):
-        points.add(waiver.starts_on)
-        if waiver.ends_on:
-            points.add(waiver.ends_on + ONE_DAY)
-    authority = person.authority
-    points.update(PolicyFigure.objects.filter(
-        Q(authority=authority) | Q(authority__isnull=True), country=authority.country,
-        key__startswith="charging.", effective_from__gt=start)
-        .values_list("effective_from", flat=True))
+    points = {start, *run.figure_days()}
+    spans: list[tuple[datetime.date, datetime.date | None]] = [
+        *((s.starts_on, s.ends_on) for s in planned), *((w.starts_on, w.ends_on) for w in waivers)]
+    for starts_on, ends_on in spans:
+        points.add(starts_on)
+        if ends_on:
+            points.add(ends_on + ONE_DAY)
     return sorted(day for day in points if day >= start)
 
 
@@ -184,26 +214,28 @@ def contribution_recalculate(*, actor: Any, person: Person, effective_from: date
 
 
 @transaction.atomic
-def _recalculate(actor: Any, person: Person, effective_from: datetime.date,
-                 reason: str) -> list[Contribution]:
+def _recalculate(actor: Any, person: Person, effective_from: datetime.date, reason: str,
+                 run: _Run | None = None) -> list[Contribution]:
     """``contribution_recalculate`` once the caller has checked the actor's permission."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update().select_related("authority").get(pk=person.pk)
+    run = run or _Run(person.authority, effective_from)
     assessment = completed_assessment(person)
+    if assessment is not None:
+        prefetch_related_objects([assessment], "incomes", "capital", "expenses")
+    planned = list(person.planned_services.all())
+    waivers = _approved_waivers(person)
     existing = list(person.contributions.filter(superseded=False))
     created: list[Contribution] = []
     results: list[tuple[datetime.date, Result, tuple[dict[str, str], ...]]] = []
-    for day in _change_points(person, effective_from):
-        try:
-            rules = charging_rules(person.authority, day)
-        except NoChargingPolicy as exc:
-            raise ValidationError({"effective_from": str(exc)}) from exc
-        services = service_facts(services_on(person, day))
+    for day in _change_points(run, effective_from, planned, waivers):
+        rules = run.rules_on(day)
+        services = service_facts(services_on(person, day, planned))
         if assessment is None and needs_assessment(rules, services):
             raise ValidationError({"assessment": (
                 "A financial assessment is needed first: a service charged by assessment is "
                 "planned from " + f"{day:%-d %B %Y}")})
         results.append((day, calculate(rules, facts_from(assessment, person, day), services,
-                                       _waiver_on(person, day)), rules.figures))
+                                       _waiver_on(person, day, waivers)), rules.figures))
     current = next((c for c in existing if c.effective_from < effective_from
                     and (c.effective_to is None or c.effective_to >= effective_from)), None)
     for old in existing:
@@ -267,11 +299,12 @@ def contributions_recalculate_all(*, actor: Any, authority: Authority,
     changed = 0
     skipped = []
     count = 0
+    run = _Run(authority, effective_from)
     for person in people:
         count += 1
         try:
             with transaction.atomic():
-                changed += bool(_recalculate(actor, person, effective_from, reason))
+                changed += bool(_recalculate(actor, person, effective_from, reason, run))
         except ValidationError as exc:
             skipped.append(f"{person}: {'; '.join(exc.messages)}")
     return RecalculationSummary(people=count, changed=changed, skipped=skipped)
