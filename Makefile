@@ -64,6 +64,7 @@ typecheck: install
 bench: install static
 	$(PY) bench/generate_people.py
 	$(PY) bench/recalculate.py --budgets $${BUDGETS:-100000}
+	$(PY) bench/uprate_contributions.py --people $${CHARGED_PEOPLE:-20000}
 
 clean:
 	rm -rf $(VENV) node_modules src/selfdirect/static/dist staticfiles var .pytest_cache

@@ -241,18 +241,18 @@ def _recalculate(actor: Any, person: Person, effective_from: datetime.date, reas
     for old in existing:
         if old.effective_from >= effective_from:
             old.superseded = True
-            save_with_history(old, actor=actor, reason=f"Superseded: {reason}")
+            save_with_history(old, actor=actor, reason=f"Superseded: {reason}", validate=False)
     if current is not None and current.effective_to is not None:
         # Everything after it is being worked out again: it runs on until something differs.
         current.effective_to = None
-        save_with_history(current, actor=actor, reason=f"Reopened: {reason}")
+        save_with_history(current, actor=actor, reason=f"Reopened: {reason}", validate=False)
     previous = current
     for day, result, figures in results:
         if previous is not None and _same(previous, result):
             continue
         if previous is not None and (previous.effective_to is None or previous.effective_to >= day):
             previous.effective_to = day - ONE_DAY
-            save_with_history(previous, actor=actor, reason=f"Ended: {reason}")
+            save_with_history(previous, actor=actor, reason=f"Ended: {reason}", validate=False)
         if previous is None and result.basis == Basis.FREE and not existing:
             # Nobody is told they pay nothing until something was charged: no record needed.
             continue
@@ -262,7 +262,7 @@ def _recalculate(actor: Any, person: Person, effective_from: datetime.date, reas
             effective_from=day, lines=[line.as_dict() for line in result.lines],
             services=result.services, figures=list(figures),
             reason=reason[:200], calculated_by=actor)
-        save_with_history(contribution, actor=actor, reason=reason)
+        save_with_history(contribution, actor=actor, reason=reason, validate=False)
         created.append(contribution)
         previous = contribution
     return created

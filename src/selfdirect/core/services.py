@@ -26,9 +26,15 @@ def history_reason(text: str) -> str:
     return text[:HISTORY_REASON_LIMIT - 1].rstrip() + "…"
 
 
-def save_with_history(instance: models.Model, *, actor: Any, reason: str) -> None:
-    """Validate, then save, recording who made the change and why in its history."""
-    instance.full_clean()
+def save_with_history(instance: models.Model, *, actor: Any, reason: str,
+                      validate: bool = True) -> None:
+    """Validate, then save, recording who made the change and why in its history.
+
+    ``validate=False`` is for rows a service builds itself from records already validated
+    (a recalculated contribution): ``full_clean`` would query the database once for each
+    foreign key and check constraint, and the database enforces those anyway."""
+    if validate:
+        instance.full_clean()
     instance._history_user = actor  # type: ignore[attr-defined]
     instance._change_reason = history_reason(reason)  # type: ignore[attr-defined]
     instance.save()
