@@ -65,6 +65,8 @@ _ASSESS_FINANCES = {**_staff_change(OK), "scot_finance_officer": OK,
 _ASSESS_FINANCES_ADD = {**_staff_change(CREATED), "scot_finance_officer": CREATED,
                         "eng_finance_officer": NOT_FOUND}
 
+_VIEW_MONEY = {**_VIEW, "carer_viewing": NOT_FOUND}
+
 # (method, path, JSON body) -> expected status for each actor.
 MATRIX = {
     ("GET", "/api/me", None): row(OK, anonymous=UNAUTHENTICATED),
@@ -153,10 +155,12 @@ MATRIX = {
     ("GET", "/api/authorities/{authority}/resource-allocation/calibration", None): row(
         REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK, scot_commissioner=OK,
         eng_administrator=NOT_FOUND),
-    # Charging (charging/api.py): read as the person is seen; the policy by anyone signed in.
-    ("GET", "/api/people/{id}/contribution", None): _VIEW,
-    ("GET", "/api/people/{id}/contributions", None): _VIEW,
-    ("GET", "/api/people/{id}/planned-services", None): _VIEW,
+    # Charging (charging/api.py): the person's money is read by their worker, team manager,
+    # finance, the person and whoever acts for them; not by a carer who may only see the
+    # record. The policy by anyone signed in.
+    ("GET", "/api/people/{id}/contribution", None): _VIEW_MONEY,
+    ("GET", "/api/people/{id}/contributions", None): _VIEW_MONEY,
+    ("GET", "/api/people/{id}/planned-services", None): _VIEW_MONEY,
     ("POST", "/api/people/{id}/planned-services",
      '{"service_type": "meals", "description": "Lunch", "weekly_cost": "10.00",'
      ' "starts_on": "{today}"}'): _staff_change(CREATED),
@@ -164,7 +168,7 @@ MATRIX = {
         _staff_change(OK),
     ("POST", "/api/people/{id}/financial-assessments", '{"route": "full"}'):
         _ASSESS_FINANCES_ADD,
-    ("GET", "/api/financial-assessments/{financial_assessment}", None): _VIEW,
+    ("GET", "/api/financial-assessments/{financial_assessment}", None): _VIEW_MONEY,
     ("PATCH", "/api/financial-assessments/{financial_assessment}", '{"dependants": 1}'):
         _ASSESS_FINANCES,
     ("POST", "/api/financial-assessments/{financial_assessment}/incomes",

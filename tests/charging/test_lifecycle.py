@@ -183,3 +183,22 @@ def test_a_plan_change_recalculates_from_its_date(world, person, today):
     on_each_day = [services.contribution_on(person, today + datetime.timedelta(days=n))
                    for n in range(0, 40)]
     assert all(c is not None for c in on_each_day), "no gaps in the timeline"
+
+
+def test_flat_rate_only_is_charged_without_an_assessment(world, person, today):
+    """A council's flat rate for a community alarm is charged without asking about money;
+    adding a service charged by assessment waits for one instead of failing."""
+    admin = world.user("scot_administrator")
+    worker = world.user("scot_social_worker")
+    policy_figure_set(actor=admin, authority=world.scot, key="charging.flat_rate.community_alarm",
+                      value="4.50", effective_from=today, reason="Council budget")
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.COMMUNITY_ALARM,
+                                 description="Community alarm", weekly_cost=600, starts_on=today)
+    assert services.assessment_needed(person) is False
+    flat = services.contribution_on(person, today)
+    assert (flat.basis, flat.weekly_amount) == (Basis.FLAT, 450)
+    services.planned_service_add(actor=worker, person=person, service_type=ServiceType.DAY_SERVICE,
+                                 description="Day centre", weekly_cost=9000, starts_on=today)
+    assert services.assessment_needed(person) is True
+    assert services.contribution_on(person, today).weekly_amount == 450
+    assert not FinancialAssessment.objects.filter(person=person).exists()

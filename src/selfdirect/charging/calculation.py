@@ -137,7 +137,7 @@ class Line:
 
 @dataclass
 class Result:
-    basis: str  # "assessed", "declined", "capital" or "free"
+    basis: str  # "assessed", "declined", "capital", "flat" or "free"
     weekly: int
     chargeable_cost: int
     lines: list[Line] = field(default_factory=list)
@@ -231,6 +231,8 @@ def calculate(rules: ChargingRules, facts: Facts, services: list[ServiceFact],
     elif not facts.declined and capital > rules.capital_upper > 0:
         basis = "capital"
 
+    if not tested_cost and not facts.declined:
+        basis = "flat"
     charge = 0
     if tested_cost and basis != "assessed":
         why = ("you chose not to have a financial assessment" if basis == "declined" else

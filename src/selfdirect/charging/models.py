@@ -177,6 +177,7 @@ class Basis(models.TextChoices):
     ASSESSED = "assessed", "Worked out from the financial assessment"
     DECLINED = "declined", "The person chose not to be assessed: the full charge"
     CAPITAL = "capital", "Capital above the upper limit: the full charge"
+    FLAT = "flat", "Only flat-rate charges: no financial assessment is needed"
     FREE = "free", "Only free services are planned"
 
 

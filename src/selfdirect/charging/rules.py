@@ -1,9 +1,11 @@
 """Who may see and do what in financial assessment and charging.
 
-- ``charging.view_charging``: whoever may see the person (their worker and team, the
-  authority's team managers and finance officers, the person, and people they have given
-  access) sees the contribution, its workings and its history (object: a person, or
-  anything with ``person``).
+- ``charging.view_charging``: the person's worker and team manager, the authority's
+  finance officers, the person, and whoever acts for them (``act`` access, a welfare
+  attorney or guardian) see the contribution, its workings (which show income and
+  capital) and the financial assessment (object: a person, or anything with ``person``).
+  Someone the person let *see* their record (a carer with ``view`` access) does not see
+  their money: that is a separate, narrower permission than seeing the person.
 - ``charging.record_services``: whoever may change the person's record (worker, team
   manager) records the services a contribution applies to.
 - ``charging.assess_finances``: the authority's finance officers, and the person's worker
@@ -26,7 +28,7 @@ import rules
 
 from selfdirect.authorities.models import Role
 from selfdirect.authorities.selectors import user_roles
-from selfdirect.people.rules import can_act_for_person, can_edit_person, can_view_person
+from selfdirect.people.rules import can_act_for_person, can_edit_person
 
 
 def _person(obj: Any) -> Any:
@@ -45,11 +47,6 @@ def _has_role(user: Any, obj: Any, *wanted: str) -> bool:
     if obj is None:
         return bool(roles.authorities_with(*wanted))
     return roles.has(_authority_id(obj), *wanted)
-
-
-@rules.predicate
-def can_view_charging(user: Any, obj: Any = None) -> bool:
-    return bool(can_view_person(user, None if obj is None else _person(obj)))
 
 
 @rules.predicate
@@ -77,7 +74,7 @@ def can_recalculate(user: Any, obj: Any = None) -> bool:
     return _has_role(user, obj, Role.FINANCE_OFFICER, Role.ADMINISTRATOR)
 
 
-rules.add_perm("charging.view_charging", can_view_charging)
+rules.add_perm("charging.view_charging", can_record_services | is_finance_officer | can_act_for)
 rules.add_perm("charging.record_services", can_record_services)
 rules.add_perm("charging.assess_finances", is_finance_officer | can_record_services)
 rules.add_perm("charging.request_waiver", can_act_for | can_record_services | is_finance_officer)

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from selfdirect.authorities.models import Authority, PolicyFigure
 from selfdirect.charging.calculation import (
@@ -54,7 +55,12 @@ from selfdirect.charging.models import (
 )
 from selfdirect.charging.policy import NoChargingPolicy, charging_rules
 from selfdirect.core.money import format_pounds
-from selfdirect.core.services import delete_with_history, require_perm, save_with_history
+from selfdirect.core.services import (
+    delete_with_history,
+    history_reason,
+    require_perm,
+    save_with_history,
+)
 from selfdirect.people.models import Person
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -213,66 +219,121 @@ def contribution_recalculate(*, actor: Any, person: Person, effective_from: date
     return _recalculate(actor, person, effective_from, reason)
 
 
-@transaction.atomic
-def _recalculate(actor: Any, person: Person, effective_from: datetime.date, reason: str,
-                 run: _Run | None = None) -> list[Contribution]:
-    """``contribution_recalculate`` once the caller has checked the actor's permission."""
-    person = Person.objects.select_for_update().select_related("authority").get(pk=person.pk)
-    run = run or _Run(person.authority, effective_from)
-    assessment = completed_assessment(person)
-    if assessment is not None:
-        prefetch_related_objects([assessment], "incomes", "capital", "expenses")
-    planned = list(person.planned_services.all())
-    waivers = _approved_waivers(person)
-    existing = list(person.contributions.filter(superseded=False))
-    created: list[Contribution] = []
+@dataclass
+class _Inputs:
+    """What one person's recalculation reads."""
+
+    person: Person
+    assessment: FinancialAssessment | None = None
+    planned: list[PlannedService] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    existing: list[Contribution] = field(default_factory=list)
+
+
+def _load_inputs(person_ids: list[int]) -> dict[int, _Inputs]:
+    """The inputs of several people in a fixed number of queries, their rows locked."""
+    people = (Person.objects.filter(pk__in=person_ids).select_for_update(of=("self",))
+              .order_by("pk"))
+    inputs = {p.pk: _Inputs(person=p) for p in people}
+    for service in PlannedService.objects.filter(person_id__in=inputs).order_by("starts_on", "pk"):
+        inputs[service.person_id].planned.append(service)
+    for waiver in Waiver.objects.filter(person_id__in=inputs, status=Waiver.Status.APPROVED):
+        inputs[waiver.person_id].waivers.append(waiver)
+    for contribution in Contribution.objects.filter(person_id__in=inputs, superseded=False):
+        inputs[contribution.person_id].existing.append(contribution)
+    assessments = (FinancialAssessment.objects
+                   .filter(person_id__in=inputs, status=FinancialAssessment.Status.COMPLETE)
+                   .order_by("person_id", "-assessed_on", "-created_at", "-pk"))
+    latest: dict[int, FinancialAssessment] = {}
+    for assessment in assessments:
+        latest.setdefault(assessment.person_id, assessment)
+    prefetch_related_objects(list(latest.values()), "incomes", "capital", "expenses")
+    for person_id, assessment in latest.items():
+        inputs[person_id].assessment = assessment
+    return inputs
+
+
+@dataclass
+class _Changes:
+    """What a recalculation writes: existing contributions changed (ended, reopened or
+    superseded) and new ones."""
+
+    changed: dict[int, Contribution] = field(default_factory=dict)
+    created: list[Contribution] = field(default_factory=list)
+
+
+def _work_out(actor: Any, inputs: _Inputs, run: _Run, effective_from: datetime.date,
+              reason: str) -> _Changes:
+    """The contributions from ``effective_from`` (no writes). Raises ValidationError when a
+    service is charged by assessment and no financial assessment is complete."""
+    person, assessment = inputs.person, inputs.assessment
     results: list[tuple[datetime.date, Result, tuple[dict[str, str], ...]]] = []
-    for day in _change_points(run, effective_from, planned, waivers):
+    for day in _change_points(run, effective_from, inputs.planned, inputs.waivers):
         rules = run.rules_on(day)
-        services = service_facts(services_on(person, day, planned))
+        services = service_facts(services_on(person, day, inputs.planned))
         if assessment is None and needs_assessment(rules, services):
             raise ValidationError({"assessment": (
                 "A financial assessment is needed first: a service charged by assessment is "
                 "planned from " + f"{day:%-d %B %Y}")})
         results.append((day, calculate(rules, facts_from(assessment, person, day), services,
-                                       _waiver_on(person, day, waivers)), rules.figures))
-    current = next((c for c in existing if c.effective_from < effective_from
+                                       _waiver_on(person, day, inputs.waivers)), rules.figures))
+    changes = _Changes()
+    current = next((c for c in inputs.existing if c.effective_from < effective_from
                     and (c.effective_to is None or c.effective_to >= effective_from)), None)
-    for old in existing:
+    for old in inputs.existing:
         if old.effective_from >= effective_from:
             old.superseded = True
-            save_with_history(old, actor=actor, reason=f"Superseded: {reason}", validate=False)
+            changes.changed[old.pk] = old
     if current is not None and current.effective_to is not None:
         # Everything after it is being worked out again: it runs on until something differs.
         current.effective_to = None
-        save_with_history(current, actor=actor, reason=f"Reopened: {reason}", validate=False)
+        changes.changed[current.pk] = current
     previous = current
     for day, result, figures in results:
         if previous is not None and _same(previous, result):
             continue
         if previous is not None and (previous.effective_to is None or previous.effective_to >= day):
             previous.effective_to = day - ONE_DAY
-            save_with_history(previous, actor=actor, reason=f"Ended: {reason}", validate=False)
-        if previous is None and result.basis == Basis.FREE and not existing:
+            if previous.pk:
+                changes.changed[previous.pk] = previous
+        if previous is None and result.basis == Basis.FREE and not inputs.existing:
             # Nobody is told they pay nothing until something was charged: no record needed.
             continue
-        contribution = Contribution(
-            person=person, authority=person.authority, assessment=assessment,
+        previous = Contribution(
+            person=person, authority_id=person.authority_id, assessment=assessment,
             basis=result.basis, weekly_amount=result.weekly, chargeable_cost=result.chargeable_cost,
             effective_from=day, lines=[line.as_dict() for line in result.lines],
             services=result.services, figures=list(figures),
             reason=reason[:200], calculated_by=actor)
-        save_with_history(contribution, actor=actor, reason=reason, validate=False)
-        created.append(contribution)
-        previous = contribution
-    return created
+        changes.created.append(previous)
+    return changes
+
+
+@transaction.atomic
+def _recalculate(actor: Any, person: Person, effective_from: datetime.date,
+                 reason: str) -> list[Contribution]:
+    """``contribution_recalculate`` once the caller has checked the actor's permission.
+    Rows are built here from validated records, so they are saved without ``full_clean``
+    (the database's constraints still hold them)."""
+    inputs = _load_inputs([person.pk])[person.pk]
+    changes = _work_out(actor, inputs, _Run(person.authority, effective_from), effective_from,
+                        reason)
+    for old in changes.changed.values():
+        save_with_history(old, actor=actor, reason=f"Changed: {reason}", validate=False)
+    for new in changes.created:
+        save_with_history(new, actor=actor, reason=reason, validate=False)
+    return changes.created
 
 
 def _recalculate_if_charging(actor: Any, person: Person, effective_from: datetime.date,
                              reason: str) -> list[Contribution]:
-    """After a change: recalculate when the person has a contribution or a completed
-    assessment; otherwise there is nothing yet to recalculate."""
-    if not (person.contributions.exists() or completed_assessment(person)):
+    """After a change to the services or a waiver: recalculate from ``effective_from``.
+
+    Someone with a service charged by assessment and no completed assessment is not
+    charged for it yet: the change is saved, nothing is recalculated, and the finance
+    worklist shows them as waiting for an assessment. (Someone with only free services has
+    no contribution recorded; only flat-rate charges, one without an assessment.)"""
+    if completed_assessment(person) is None and assessment_needed(person, effective_from):
         return []
     return _recalculate(actor, person, effective_from, reason)
 
@@ -284,30 +345,48 @@ class RecalculationSummary:
     skipped: list[str]
 
 
+BATCH_SIZE = 500
+
+
 def contributions_recalculate_all(*, actor: Any, authority: Authority,
                                   effective_from: datetime.date, reason: str) -> RecalculationSummary:
     """The yearly uprating: every person of the authority with a contribution in force on
     or after ``effective_from`` is recalculated from that date with the figures then in
-    force; contributions before it are kept as they were."""
+    force; contributions before it are kept as they were.
+
+    In batches of ``BATCH_SIZE`` people, each in its own transaction: a fixed number of
+    queries reads a batch (``_load_inputs``) and a fixed number writes it, with a history
+    row for every contribution ended, superseded or created. Someone who cannot be worked
+    out (a chargeable service and no assessment) is skipped and named in the summary."""
     require_perm(actor, "charging.recalculate", authority)
-    people = Person.objects.filter(
-        authority=authority,
-        pk__in=Contribution.objects.filter(
-            Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from),
-            authority=authority, superseded=False).values("person_id"),
-    ).select_related("authority").order_by("pk")
-    changed = 0
-    skipped = []
-    count = 0
+    person_ids = list(Contribution.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from),
+        authority=authority, superseded=False)
+        .values_list("person_id", flat=True).distinct().order_by("person_id"))
     run = _Run(authority, effective_from)
-    for person in people:
-        count += 1
-        try:
-            with transaction.atomic():
-                changed += bool(_recalculate(actor, person, effective_from, reason, run))
-        except ValidationError as exc:
-            skipped.append(f"{person}: {'; '.join(exc.messages)}")
-    return RecalculationSummary(people=count, changed=changed, skipped=skipped)
+    changed = 0
+    skipped: list[str] = []
+    why = history_reason(reason)
+    for offset in range(0, len(person_ids), BATCH_SIZE):
+        with transaction.atomic():
+            updates: list[Contribution] = []
+            creates: list[Contribution] = []
+            for inputs in _load_inputs(person_ids[offset:offset + BATCH_SIZE]).values():
+                try:
+                    changes = _work_out(actor, inputs, run, effective_from, reason)
+                except ValidationError as exc:
+                    skipped.append(f"{inputs.person}: {'; '.join(exc.messages)}")
+                    continue
+                changed += bool(changes.created)
+                updates.extend(changes.changed.values())
+                creates.extend(changes.created)
+            if updates:
+                bulk_update_with_history(updates, Contribution, ["superseded", "effective_to"],
+                                         default_user=actor, default_change_reason=why)
+            if creates:
+                bulk_create_with_history(creates, Contribution, default_user=actor,
+                                         default_change_reason=why)
+    return RecalculationSummary(people=len(person_ids), changed=changed, skipped=skipped)
 
 
 # --- Planned services ---------------------------------------------------------------------

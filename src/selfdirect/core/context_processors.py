@@ -27,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("ras-versions", "Resource allocation", None))
     elif user.has_perm("allocation.view_calibration"):
         items.append(("ras-calibration", "Resource allocation", None))
+    if user.has_perm("charging.view_worklist"):
+        items.append(("charging-worklist", "Charging", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("portal.view_own_pages"):

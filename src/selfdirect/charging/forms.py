@@ -1,0 +1,151 @@
+"""Forms for the charging pages. Each only parses what was typed (amounts in pounds become
+whole pence); the service checks the rules and names the field that is wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from selfdirect.charging.catalogue import ServiceType
+from selfdirect.charging.models import Option
+from selfdirect.core.forms import (
+    GovukDateField,
+    GovukForm,
+    apply_govuk_messages,
+    money_input,
+    set_max_length,
+)
+from selfdirect.core.money import pence_from_pounds
+
+
+def _radios(choices: list[tuple[str, str]], label: str, missing: str, help_text: str = "",
+            required: bool = True) -> forms.ChoiceField:
+    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
+                              help_text=help_text, required=required)
+    field.missing_message = missing  # type: ignore[attr-defined]
+    return field
+
+
+class _Form(GovukForm):
+    """GOV.UK messages that name each field; amounts in pounds checked and turned into pence
+    (``money_fields``), so every mistake shows at once."""
+
+    money_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepare()
+        apply_govuk_messages(self)
+        for field in self.fields.values():
+            missing = getattr(field, "missing_message", "")
+            if missing:
+                field.error_messages["required"] = missing
+                if isinstance(field, forms.ChoiceField):
+                    field.error_messages["invalid_choice"] = missing
+
+    def prepare(self) -> None:
+        """Set limits, prefixes and hints before the messages are made."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.money_fields:
+            value = data.get(name)
+            if not value:
+                data[name] = None
+                continue
+            try:
+                data[name] = pence_from_pounds(value)
+            except (TypeError, ValueError):
+                self.add_error(name, f"Enter {str(self.fields[name].label).lower()} in pounds "
+                                     "and pence, like 12.60")
+        return data
+
+
+class PlannedServiceForm(_Form):
+    money_fields = ("weekly_cost",)
+    service_type = _radios(list(ServiceType.choices), "Type of service",
+                           "Select the type of service")
+    description = forms.CharField(label="Description",
+                                  help_text="What the service is, like \"Help to go swimming\"")
+    option = _radios([*Option.choices, ("", "Not chosen yet")],
+                     "Which self-directed support option pays for it?",
+                     "Select option 1, 2 or 3, or not chosen yet", required=False)
+    weekly_cost = forms.CharField(label="Cost a week")
+    starts_on = GovukDateField(label="Date the service starts", help_text="For example, 1 12 2026")
+    ends_on = GovukDateField(label="Date the service ends", required=False,
+                             help_text="Leave it empty if it has no end date")
+
+    def __init__(self, *args: Any, free_hint: str = "", **kwargs: Any) -> None:
+        self.free_hint = free_hint
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["description"], 200)
+        money_input(self.fields["weekly_cost"])
+        self.fields["service_type"].help_text = self.free_hint
+        self.fields["description"].missing_message = (  # type: ignore[attr-defined]
+            "Enter a description of the service")
+        self.fields["weekly_cost"].missing_message = (  # type: ignore[attr-defined]
+            "Enter the cost a week, like 120.50 (0 if it costs nothing)")
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"service_type": data["service_type"], "description": data["description"],
+                "option": data.get("option") or "", "weekly_cost": data["weekly_cost"],
+                "starts_on": data["starts_on"], "ends_on": data.get("ends_on")}
+
+
+class PlannedServiceEndForm(_Form):
+    ends_on = GovukDateField(label="Last day of the service", help_text="For example, 31 3 2027")
+
+
+class WaiverRequestForm(_Form):
+    money_fields = ("weekly_reduction",)
+    reason = forms.CharField(
+        label="Why would paying the contribution cause hardship?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example, rent arrears, a funeral, a large bill. Someone else will read "
+                  "this and decide.")
+    starts_on = GovukDateField(label="Date the waiver starts", help_text="For example, 1 12 2026")
+    ends_on = GovukDateField(label="Date the waiver ends", required=False,
+                             help_text="Leave it empty to ask for it with no end date")
+    weekly_reduction = forms.CharField(
+        label="Reduction a week", required=False,
+        help_text="Leave it empty to ask for the whole contribution to be waived")
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["reason"], 2000)
+        money_input(self.fields["weekly_reduction"])
+        self.fields["reason"].missing_message = (  # type: ignore[attr-defined]
+            "Say why paying the contribution would cause hardship")
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"reason": data["reason"], "starts_on": data["starts_on"],
+                "ends_on": data.get("ends_on"), "weekly_reduction": data.get("weekly_reduction")}
+
+
+class WaiverDecideForm(_Form):
+    decision = _radios([("approve", "Approve the waiver"), ("refuse", "Refuse the waiver")],
+                       "Your decision", "Select whether to approve or refuse the waiver")
+    decision_reason = forms.CharField(
+        label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The person will read these. Say what you took into account.")
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["decision_reason"], 2000)
+        self.fields["decision_reason"].missing_message = (  # type: ignore[attr-defined]
+            "Give the reasons for the decision: the person will read them")
+
+
+class RecalculateForm(_Form):
+    effective_from = GovukDateField(
+        label="Recalculate from", help_text="Usually the date new figures apply, like 6 4 2027")
+    reason = forms.CharField(label="Reason", help_text="The people affected will read this, "
+                             "for example \"Yearly uprating of benefit rates\"")
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["reason"], 200)
+        self.fields["reason"].missing_message = (  # type: ignore[attr-defined]
+            "Enter the reason for the recalculation")
