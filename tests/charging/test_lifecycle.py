@@ -202,3 +202,51 @@ def test_flat_rate_only_is_charged_without_an_assessment(world, person, today):
     assert services.assessment_needed(person) is True
     assert services.contribution_on(person, today).weekly_amount == 450
     assert not FinancialAssessment.objects.filter(person=person).exists()
+
+
+def test_recalculating_an_authority_takes_the_same_queries_for_more_people(world, today):
+    """The yearly uprating reads and writes each batch in a fixed number of queries, so
+    twice the people costs no more queries (up to a batch's size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    finance = world.user("scot_finance_officer")
+    worker = world.user("scot_social_worker")
+
+    def charged(count):
+        for _ in range(count):
+            someone = PersonFactory(authority=world.scot, team=world.scot_team,
+                                    allocated_worker=worker, date_of_birth=datetime.date(1980, 5, 1))
+            services.planned_service_add(actor=worker, person=someone,
+                                         service_type=ServiceType.DAY_SERVICE,
+                                         description="Day centre", weekly_cost=15000, starts_on=today)
+            fa = services.financial_assessment_start(actor=finance, person=someone)
+            services.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA,
+                                amount=20000, period=Period.WEEK)
+            services.financial_assessment_update(actor=finance, assessment=fa,
+                                                 benefits_check_done=True)
+            services.financial_assessment_complete(actor=finance, assessment=fa)
+
+    def uprate(day, taper):
+        PolicyFigure.objects.create(authority=world.scot, country="scotland",
+                                    key="charging.taper_percent", kind="percent", value=taper,
+                                    effective_from=day, reason="test")
+        with CaptureQueriesContext(connection) as queries:
+            summary = services.contributions_recalculate_all(
+                actor=finance, authority=world.scot, effective_from=day, reason="Uprating")
+        return summary, len(queries)
+
+    from selfdirect.authorities.models import PolicyFigure
+
+    charged(3)
+    few, few_queries = uprate(today + datetime.timedelta(days=10), "70")
+    charged(5)
+    many, many_queries = uprate(today + datetime.timedelta(days=20), "80")
+    assert (few.people, few.changed) == (3, 3)
+    assert (many.people, many.changed) == (8, 8)
+    assert many_queries == few_queries
+    # £31 above the threshold: 70% is £21.70, 80% is £24.80.
+    amounts = set(Contribution.objects.filter(effective_from=today + datetime.timedelta(days=20))
+                  .values_list("weekly_amount", flat=True))
+    assert amounts == {2480}
+    assert Contribution.history.filter(history_type="~", effective_to__isnull=False).count() == 11
