@@ -11,46 +11,27 @@ from selfdirect.allocation.costing import OTHER_STREAMS
 from selfdirect.allocation.models import BudgetException, Period
 from selfdirect.core.forms import (
     GovukDateField,
-    GovukForm,
-    apply_govuk_messages,
+    GovukMessagesForm,
     money_input,
     number_input,
+    radios,
     set_max_length,
+    set_missing_message,
 )
 from selfdirect.core.money import pence_from_pounds
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-def _radios(choices: list[tuple[str, str]], label: str, missing: str,
-            help_text: str = "") -> forms.ChoiceField:
-    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                              help_text=help_text)
-    field.missing_message = missing  # type: ignore[attr-defined]
-    return field
 
-
-class _Form(GovukForm):
+class _Form(GovukMessagesForm):
     """GOV.UK messages that name each field; a question's own "select" message for radios."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.prepare()
-        apply_govuk_messages(self)
-        for field in self.fields.values():
-            missing = getattr(field, "missing_message", "")
-            if missing:
-                field.error_messages["required"] = missing
-                if isinstance(field, forms.ChoiceField):
-                    field.error_messages["invalid_choice"] = missing
-
-    def prepare(self) -> None:
-        """Set limits, prefixes and hints before the messages are made."""
 
     def require(self, **messages: str) -> None:
         """The message for each named field left empty, where its label is a question."""
         for name, message in messages.items():
-            self.fields[name].missing_message = message  # type: ignore[attr-defined]
+            set_missing_message(self.fields[name], message)
 
     def clean(self) -> dict[str, Any]:
         """Check amounts in pounds here too, so every mistake shows at once."""
@@ -69,13 +50,13 @@ class _Form(GovukForm):
 
 class FundingLineForm(_Form):
     money_fields = ("amount",)
-    stream = _radios(OTHER_STREAMS, "Where does the money come from?",
-                     "Select where the money comes from")
+    stream = radios(OTHER_STREAMS, "Where does the money come from?",
+                    "Select where the money comes from")
     description = forms.CharField(label="What is it for?",
                                   help_text="For example, nursing care at night")
     amount = forms.CharField(label="Amount")
-    period = _radios(list(Period.choices), "How often?",
-                     "Select whether the amount is for a week, four weeks or a year")
+    period = radios(list(Period.choices), "How often?",
+                    "Select whether the amount is for a week, four weeks or a year")
 
     def prepare(self) -> None:
         set_max_length(self.fields["description"], 200)
@@ -89,13 +70,13 @@ class EmployerCostingForm(_Form):
                             help_text='A name or a label, like "Personal assistant 1"')
     hourly_wage = forms.CharField(label="Hourly wage")
     hours_per_week = forms.CharField(label="Hours a week")
-    employment_allowance = _radios(
-        YES_NO, "Can the employer claim the Employment Allowance?",
-        "Select yes if the employer can claim the Employment Allowance",
-        "Most people employing their own personal assistants can. HMRC decides.")
-    pension_enrolled = _radios(YES_NO, "Will the personal assistant be in a workplace pension?",
-                               "Select yes if the personal assistant will be in a pension",
-                               "An employer must enrol most employees who earn enough.")
+    employment_allowance = radios(
+       YES_NO, "Can the employer claim the Employment Allowance?",
+       "Select yes if the employer can claim the Employment Allowance",
+       "Most people employing their own personal assistants can. HMRC decides.")
+    pension_enrolled = radios(YES_NO, "Will the personal assistant be in a workplace pension?",
+                              "Select yes if the personal assistant will be in a pension",
+                              "An employer must enrol most employees who earn enough.")
 
     def __init__(self, *args: Any, minimum_wage: str = "", **kwargs: Any) -> None:
         self.minimum_wage = minimum_wage
@@ -120,8 +101,8 @@ class EmployerCostingForm(_Form):
 
 
 class BudgetExceptionForm(_Form):
-    kind = _radios(list(BudgetException.Kind.choices), "What is the exception?",
-                   "Select what the exception is")
+    kind = radios(list(BudgetException.Kind.choices), "What is the exception?",
+                  "Select what the exception is")
     reason = forms.CharField(label="Why is it needed?", widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="For example, no agency covers the island, so the person "
                                        "asks to employ their daughter")

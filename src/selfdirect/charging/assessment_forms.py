@@ -13,50 +13,30 @@ from selfdirect.charging.catalogue import CapitalKind, ExpenseKind, IncomeType, 
 from selfdirect.charging.models import Household, Route
 from selfdirect.core.forms import (
     GovukDateField,
-    GovukForm,
-    apply_govuk_messages,
+    GovukMessagesForm,
     money_input,
     number_input,
+    radios,
     set_max_length,
+    set_missing_message,
 )
 from selfdirect.core.money import pence_from_pounds
 
 
-def _radios(choices: list[tuple[str, str]], label: str, missing: str,
-            help_text: str = "") -> forms.ChoiceField:
-    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                              help_text=help_text)
-    field.missing_message = missing  # type: ignore[attr-defined]
-    return field
-
-
-class _Form(GovukForm):
+class _Form(GovukMessagesForm):
     """GOV.UK messages that name each field; a question's own message for radios."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.prepare()
-        apply_govuk_messages(self)
-        for field in self.fields.values():
-            missing = getattr(field, "missing_message", "")
-            if missing:
-                field.error_messages["required"] = missing
-                if isinstance(field, forms.ChoiceField):
-                    field.error_messages["invalid_choice"] = missing
-
-    def prepare(self) -> None:
-        """Set limits, prefixes and hints before the messages are made."""
 
 
 class StartForm(_Form):
-    route = _radios(list(Route.choices), "How will the person's contribution be worked out?",
-                    "Select a full financial assessment, or that the person chooses not to "
-                    "have one")
+    route = radios(list(Route.choices), "How will the person's contribution be worked out?",
+                   "Select a full financial assessment, or that the person chooses not to "
+                   "have one")
 
 
 class DetailsForm(_Form):
-    household = _radios(list(Household.choices), "Who does the person live with?",
-                        "Select who the person lives with")
+    household = radios(list(Household.choices), "Who does the person live with?",
+                       "Select who the person lives with")
     dependants = forms.IntegerField(
         label="Children or other dependants", min_value=0, max_value=20,
         widget=forms.TextInput,
@@ -99,8 +79,7 @@ class _ItemForm(_Form):
         amount.label = self.amount_label
         money_input(amount)
         set_max_length(self.fields["note"], 200)
-        self.fields["amount"].missing_message = (  # type: ignore[attr-defined]
-            f"Enter {self.amount_label.lower()}")
+        set_missing_message(self.fields["amount"], f"Enter {self.amount_label.lower()}")
 
     def clean_amount(self) -> int:
         text = self.cleaned_data["amount"]
@@ -124,13 +103,13 @@ def _amount() -> forms.CharField:
 
 
 def _period() -> forms.ChoiceField:
-    return _radios(list(Period.choices), "How often is this amount?",
-                   "Select how often: a week, a fortnight, four weeks, a month or a year")
+    return radios(list(Period.choices), "How often is this amount?",
+                  "Select how often: a week, a fortnight, four weeks, a month or a year")
 
 
 def _owner() -> forms.ChoiceField:
-    return _radios(list(Owner.choices), "Whose is it?",
-                   "Select whether it is the person's own or joint with a partner")
+    return radios(list(Owner.choices), "Whose is it?",
+                  "Select whether it is the person's own or joint with a partner")
 
 
 def _evidence() -> forms.BooleanField:
@@ -145,8 +124,8 @@ def _note() -> forms.CharField:
 
 class IncomeForm(_ItemForm):
     amount_label = "Amount of income"
-    income_type = _radios(list(IncomeType.choices), "What type of income is it?",
-                          "Select the type of income")
+    income_type = radios(list(IncomeType.choices), "What type of income is it?",
+                         "Select the type of income")
     amount = _amount()
     period = _period()
     owner = _owner()
@@ -156,8 +135,8 @@ class IncomeForm(_ItemForm):
 
 class CapitalForm(_ItemForm):
     amount_label = "Amount of capital"
-    kind = _radios(list(CapitalKind.choices), "What kind of capital is it?",
-                   "Select the kind of capital")
+    kind = radios(list(CapitalKind.choices), "What kind of capital is it?",
+                  "Select the kind of capital")
     amount = _amount()
     owner = _owner()
     evidence_seen = _evidence()
@@ -170,7 +149,7 @@ DISABILITY_RELATED = "Disability-related expenses"
 
 class ExpenseForm(_ItemForm):
     amount_label = "Amount of the expense"
-    kind = _radios(list(ExpenseKind.choices), "What is the expense?", "Select what the expense is")
+    kind = radios(list(ExpenseKind.choices), "What is the expense?", "Select what the expense is")
     amount = _amount()
     period = _period()
     evidence_seen = _evidence()

@@ -11,41 +11,21 @@ from selfdirect.charging.catalogue import ServiceType
 from selfdirect.charging.models import Option
 from selfdirect.core.forms import (
     GovukDateField,
-    GovukForm,
-    apply_govuk_messages,
+    GovukMessagesForm,
     money_input,
+    radios,
     set_max_length,
+    set_missing_message,
 )
 from selfdirect.core.money import pence_from_pounds
 
 
-def _radios(choices: list[tuple[str, str]], label: str, missing: str, help_text: str = "",
-            required: bool = True) -> forms.ChoiceField:
-    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
-                              help_text=help_text, required=required)
-    field.missing_message = missing  # type: ignore[attr-defined]
-    return field
-
-
-class _Form(GovukForm):
+class _Form(GovukMessagesForm):
     """GOV.UK messages that name each field; amounts in pounds checked and turned into pence
     (``money_fields``), so every mistake shows at once."""
 
     money_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.prepare()
-        apply_govuk_messages(self)
-        for field in self.fields.values():
-            missing = getattr(field, "missing_message", "")
-            if missing:
-                field.error_messages["required"] = missing
-                if isinstance(field, forms.ChoiceField):
-                    field.error_messages["invalid_choice"] = missing
-
-    def prepare(self) -> None:
-        """Set limits, prefixes and hints before the messages are made."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -64,13 +44,13 @@ class _Form(GovukForm):
 
 class PlannedServiceForm(_Form):
     money_fields = ("weekly_cost",)
-    service_type = _radios(list(ServiceType.choices), "Type of service",
-                           "Select the type of service")
+    service_type = radios(list(ServiceType.choices), "Type of service",
+                          "Select the type of service")
     description = forms.CharField(label="Description",
                                   help_text="What the service is, like \"Help to go swimming\"")
-    option = _radios([*Option.choices, ("", "Not chosen yet")],
-                     "Which self-directed support option pays for it?",
-                     "Select option 1, 2 or 3, or not chosen yet", required=False)
+    option = radios([*Option.choices, ("", "Not chosen yet")],
+                    "Which self-directed support option pays for it?",
+                    "Select option 1, 2 or 3, or not chosen yet", required=False)
     weekly_cost = forms.CharField(label="Cost a week")
     starts_on = GovukDateField(label="Date the service starts", help_text="For example, 1 12 2026")
     ends_on = GovukDateField(label="Date the service ends", required=False,
@@ -84,9 +64,9 @@ class PlannedServiceForm(_Form):
         set_max_length(self.fields["description"], 200)
         money_input(self.fields["weekly_cost"])
         self.fields["service_type"].help_text = self.free_hint
-        self.fields["description"].missing_message = (  # type: ignore[attr-defined]
+        set_missing_message(self.fields["description"],
             "Enter a description of the service")
-        self.fields["weekly_cost"].missing_message = (  # type: ignore[attr-defined]
+        set_missing_message(self.fields["weekly_cost"],
             "Enter the cost a week, like 120.50 (0 if it costs nothing)")
 
     def service_fields(self) -> dict[str, Any]:
@@ -117,7 +97,7 @@ class WaiverRequestForm(_Form):
     def prepare(self) -> None:
         set_max_length(self.fields["reason"], 2000)
         money_input(self.fields["weekly_reduction"])
-        self.fields["reason"].missing_message = (  # type: ignore[attr-defined]
+        set_missing_message(self.fields["reason"],
             "Say why paying the contribution would cause hardship")
 
     def service_fields(self) -> dict[str, Any]:
@@ -127,15 +107,15 @@ class WaiverRequestForm(_Form):
 
 
 class WaiverDecideForm(_Form):
-    decision = _radios([("approve", "Approve the waiver"), ("refuse", "Refuse the waiver")],
-                       "Your decision", "Select whether to approve or refuse the waiver")
+    decision = radios([("approve", "Approve the waiver"), ("refuse", "Refuse the waiver")],
+                      "Your decision", "Select whether to approve or refuse the waiver")
     decision_reason = forms.CharField(
         label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The person will read these. Say what you took into account.")
 
     def prepare(self) -> None:
         set_max_length(self.fields["decision_reason"], 2000)
-        self.fields["decision_reason"].missing_message = (  # type: ignore[attr-defined]
+        set_missing_message(self.fields["decision_reason"],
             "Give the reasons for the decision: the person will read them")
 
 
@@ -147,5 +127,5 @@ class RecalculateForm(_Form):
 
     def prepare(self) -> None:
         set_max_length(self.fields["reason"], 200)
-        self.fields["reason"].missing_message = (  # type: ignore[attr-defined]
+        set_missing_message(self.fields["reason"],
             "Enter the reason for the recalculation")

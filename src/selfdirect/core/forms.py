@@ -231,3 +231,36 @@ def apply_govuk_messages(form: forms.BaseForm) -> None:
         if isinstance(field, forms.EmailField):
             field.error_messages["invalid"] = (
                 f"Enter {label.lower()} in the correct format, like name@example.com")
+        missing = getattr(field, "missing_message", "")
+        if missing:  # the question's own words, like "Select how often it is paid"
+            field.error_messages["required"] = missing
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = missing
+
+
+def set_missing_message(field: forms.Field, message: str) -> None:
+    """The message when nothing is given, in the question's own words (used by
+    :func:`apply_govuk_messages` instead of "Enter …" or "Select …")."""
+    field.missing_message = message  # type: ignore[attr-defined]
+
+
+def radios(choices: list[tuple[str, str]], label: str, missing: str,
+           help_text: str = "", required: bool = True) -> forms.ChoiceField:
+    """A GOV.UK radios question with its own message when nothing is chosen."""
+    field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
+                              help_text=help_text, required=required)
+    set_missing_message(field, missing)
+    return field
+
+
+class GovukMessagesForm(GovukForm):
+    """A form whose fields get GOV.UK messages that name them (``apply_govuk_messages``),
+    after ``prepare`` has set their limits, prefixes, hints and missing messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepare()
+        apply_govuk_messages(self)
+
+    def prepare(self) -> None:
+        """Set limits, prefixes, hints and missing messages before the messages are made."""
