@@ -404,3 +404,21 @@ def test_the_recalculation_confirms_then_says_what_happened(client, world, perso
     assert "0 skipped" in done
     before = services.contribution_on(person, day - datetime.timedelta(days=1)).weekly_amount
     assert services.contribution_on(person, day).weekly_amount < before
+
+
+def test_home_page_counts_the_charging_work_for_finance(client, world, today):
+    waiting = PersonFactory(authority=world.scot, team=world.scot_team,
+                            date_of_birth=datetime.date(1980, 5, 1))
+    plan(world, waiting, today)
+    free_only = PersonFactory(authority=world.scot, team=world.scot_team)
+    plan(world, free_only, today, kind=ServiceType.PERSONAL_CARE)
+    text = as_user(client, "scot_finance_officer").get(reverse("dashboard")).content.decode()
+    assert "1 person is waiting for a financial assessment" in text
+    assert "hardship waiver" not in text
+    services.waiver_request(actor=world.user("scot_social_worker"), person=waiting,
+                            reason="Hardship", starts_on=today)
+    text = client.get(reverse("dashboard")).content.decode()
+    assert "1 hardship waiver waiting for a decision" in text
+    # A social worker has no charging worklist, so no counts.
+    text = as_user(client, "scot_social_worker").get(reverse("dashboard")).content.decode()
+    assert "waiting for a financial assessment" not in text

@@ -59,6 +59,28 @@ def charging_worklist(*, authority: Authority, day: datetime.date) -> Worklist:
                     in_progress=list(in_progress), waivers=list(waivers))
 
 
+@dataclass(frozen=True)
+class WorkCounts:
+    to_assess: int
+    in_progress: int
+    waivers: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.to_assess or self.in_progress or self.waivers)
+
+
+def charging_work_counts(*, authority: Authority, day: datetime.date) -> WorkCounts:
+    """How much is on the charging worklist, for the home page (four queries)."""
+    types = assessed_service_types(authority, day)
+    return WorkCounts(
+        to_assess=people_to_assess(authority, day, types).count(),
+        in_progress=FinancialAssessment.objects.filter(
+            person__authority=authority, status=FinancialAssessment.Status.IN_PROGRESS).count(),
+        waivers=Waiver.objects.filter(person__authority=authority,
+                                      status=Waiver.Status.REQUESTED).count())
+
+
 def people_with_contributions_from(*, authority: Authority, day: datetime.date) -> int:
     """How many of the authority's people have a contribution in force on or after ``day``:
     those a recalculation from ``day`` works out again (one query)."""

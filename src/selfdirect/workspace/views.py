@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from selfdirect.allocation.selectors import (
     budgets_flagged_for_review,
@@ -25,6 +26,7 @@ from selfdirect.audit.selectors import access_log_for_person
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority, user_role_labels, user_roles
 from selfdirect.carers.selectors import offers_of_carer
+from selfdirect.charging.selectors import charging_work_counts
 from selfdirect.core.permissions import authenticated, permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people import services
@@ -66,6 +68,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     authority_id = authority.pk if authority else None
     context["budgets_to_agree"] = budgets_to_agree(user=user, authority_id=authority_id)
     context["budgets_flagged"] = budgets_flagged_for_review(user=user, authority_id=authority_id)
+    if authority is not None and user.has_perm("charging.view_worklist", authority):
+        context["charging_work"] = charging_work_counts(authority=authority,
+                                                        day=timezone.localdate())
     if user.has_perm("portal.view_own_pages"):
         context["portal_people"] = list(portal_people_queryset(user=user).select_related(
             "authority").order_by("family_name"))
