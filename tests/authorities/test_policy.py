@@ -36,7 +36,7 @@ def test_the_migration_loads_each_countrys_defaults_with_their_dates(world):
     assert policy_value(authority=world.scot,
                         key="employer.holiday_pay_percent") == Decimal("12.07")
     with pytest.raises(KeyError):
-        policy_value(authority=world.scot, key="charging.capital_upper_limit")
+        policy_value(authority=world.scot, key="charging.mig_single_25_plus_weekly")
     with pytest.raises(KeyError):
         policy_value(authority=world.scot, key="fpnc.personal_care_weekly", on=D(2020, 1, 1))
 
