@@ -213,10 +213,13 @@ def test_recalculating_an_authority_takes_the_same_queries_for_more_people(world
     finance = world.user("scot_finance_officer")
     worker = world.user("scot_social_worker")
 
+    born = iter(range(400))  # a different date of birth each: CHI numbers stay unique
+
     def charged(count):
         for _ in range(count):
-            someone = PersonFactory(authority=world.scot, team=world.scot_team,
-                                    allocated_worker=worker, date_of_birth=datetime.date(1980, 5, 1))
+            someone = PersonFactory(
+                authority=world.scot, team=world.scot_team, allocated_worker=worker,
+                date_of_birth=datetime.date(1980, 5, 1) + datetime.timedelta(days=next(born)))
             services.planned_service_add(actor=worker, person=someone,
                                          service_type=ServiceType.DAY_SERVICE,
                                          description="Day centre", weekly_cost=15000, starts_on=today)

@@ -284,9 +284,12 @@ def test_the_requester_cannot_decide_their_own_waiver_and_someone_else_can(clien
 
 def test_the_worklist_lists_the_work_in_a_fixed_number_of_queries(client, world, today,
                                                                    django_assert_num_queries):
+    born = iter(range(400))  # a different date of birth each: CHI numbers stay unique
+
     def someone():
         return PersonFactory(authority=world.scot, team=world.scot_team,
-                             date_of_birth=datetime.date(1980, 5, 1))
+                             date_of_birth=datetime.date(1980, 5, 1)
+                             + datetime.timedelta(days=next(born)))
 
     to_assess = [someone() for _ in range(3)]
     for p in to_assess:
