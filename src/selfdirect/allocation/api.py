@@ -12,7 +12,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
@@ -24,7 +23,7 @@ from selfdirect.api.schemas import ErrorOut
 from selfdirect.assessments.models import Assessment
 from selfdirect.core.money import pounds
 from selfdirect.people.models import Person
-from selfdirect.people.selectors import person_get
+from selfdirect.people.selectors import person_get, person_record_get
 
 VIEW = "allocation.view_budget"
 CALCULATE = "allocation.calculate_budget"
@@ -240,27 +239,15 @@ def _costs_out(budget: IndicativeBudget) -> dict[str, Any]:
 
 
 def _budget(request: Any, budget_id: int, permission: str) -> IndicativeBudget:
-    person_id = (IndicativeBudget.objects.filter(pk=budget_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No budget found.")
-    person = person_get(user=request.user, person_id=person_id, path=request.path,
-                        channel="api", permission=permission)
-    budget = IndicativeBudget.objects.get(pk=budget_id)
-    budget.person = person
-    return budget
+    return person_record_get(IndicativeBudget.objects.all(), budget_id, user=request.user,
+                             permission=permission, path=request.path, channel="api",
+                             not_found="No budget found.")
 
 
 def _assessment(request: Any, assessment_id: int, permission: str) -> Assessment:
-    person_id = (Assessment.objects.filter(pk=assessment_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No assessment found.")
-    person = person_get(user=request.user, person_id=person_id, path=request.path,
-                        channel="api", permission=permission)
-    assessment = Assessment.objects.get(pk=assessment_id)
-    assessment.person = person
-    return assessment
+    return person_record_get(Assessment.objects.all(), assessment_id, user=request.user,
+                             permission=permission, path=request.path, channel="api",
+                             not_found="No assessment found.")
 
 
 # --- Operations --------------------------------------------------------------------------

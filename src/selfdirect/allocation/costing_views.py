@@ -28,22 +28,16 @@ from selfdirect.authorities.selectors import user_current_authority
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
-from selfdirect.people.selectors import person_get
+from selfdirect.people.selectors import person_record_get
 
 CALCULATE = "allocation.calculate_budget"
 
 
 def _budget(request: HttpRequest, budget_id: int) -> IndicativeBudget:
     """The budget, when the user may change it; 404 otherwise (the opening is logged)."""
-    person_id = (IndicativeBudget.objects.filter(pk=budget_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No budget found.")
-    person = person_get(user=request.user, person_id=person_id, path=request.path,
-                        permission=CALCULATE)
-    budget = IndicativeBudget.objects.get(pk=budget_id)
-    budget.person = person
-    return budget
+    return person_record_get(IndicativeBudget.objects.all(), budget_id, user=request.user,
+                             permission=CALCULATE, path=request.path,
+                             not_found="No budget found.")
 
 
 def _form_page(request: HttpRequest, budget: IndicativeBudget, form: forms.Form, *,

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.models import Access, Person
 from selfdirect.people.rules import is_the_person, relationship_access
-from selfdirect.people.selectors import person_get
+from selfdirect.people.selectors import person_get, person_record_get
 
 VIEW = "allocation.view_budget"
 CALCULATE = "allocation.calculate_budget"
@@ -46,24 +46,14 @@ AGREE = "allocation.agree_budget"
 # --- Loading -----------------------------------------------------------------------------
 
 
-def _person_of_budget(request: HttpRequest, budget_id: int, permission: str) -> Person:
-    person_id = (IndicativeBudget.objects.filter(pk=budget_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No budget found.")
-    return person_get(user=request.user, person_id=person_id, path=request.path,
-                      permission=permission)
-
-
 def _budget(request: HttpRequest, budget_id: int, permission: str) -> IndicativeBudget:
     """The budget, its person loaded through the person rules (404 and logged unless the
     user holds ``permission`` for them)."""
-    person = _person_of_budget(request, budget_id, permission)
-    budget = (IndicativeBudget.objects
-              .select_related("ras_version", "calculated_by", "proposed_by", "agreed_by")
-              .get(pk=budget_id))
-    budget.person = person
-    return budget
+    return person_record_get(
+        IndicativeBudget.objects.select_related("ras_version", "calculated_by", "proposed_by",
+                                                "agreed_by"),
+        budget_id, user=request.user, permission=permission, path=request.path,
+        not_found="No budget found.")
 
 
 def _speaks_to_the_person(request: HttpRequest, person: Person) -> bool:
@@ -149,15 +139,9 @@ def person_budgets(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _assessment(request: HttpRequest, assessment_id: int, permission: str) -> Assessment:
-    person_id = (Assessment.objects.filter(pk=assessment_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No assessment found.")
-    person = person_get(user=request.user, person_id=person_id, path=request.path,
-                        permission=permission)
-    assessment = Assessment.objects.get(pk=assessment_id)
-    assessment.person = person
-    return assessment
+    return person_record_get(Assessment.objects.all(), assessment_id, user=request.user,
+                             permission=permission, path=request.path,
+                             not_found="No assessment found.")
 
 
 def _questions_locked(assessment: Assessment) -> tuple[str | None, IndicativeBudget | None]:

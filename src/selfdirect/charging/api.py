@@ -49,7 +49,7 @@ from selfdirect.charging.models import (
 from selfdirect.charging.policy import NoChargingPolicy, charging_rules
 from selfdirect.core.money import pence_from_pounds, pounds
 from selfdirect.people.models import Person
-from selfdirect.people.selectors import person_get
+from selfdirect.people.selectors import person_get, person_record_get
 
 VIEW = "charging.view_charging"
 RECORD = "charging.record_services"
@@ -501,35 +501,21 @@ def _person(request: Any, person_id: int, permission: str) -> Person:
 
 def _financial_assessment(request: Any, assessment_id: int,
                           permission: str) -> FinancialAssessment:
-    person_id = (FinancialAssessment.objects.filter(pk=assessment_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No financial assessment found.")
-    person = _person(request, person_id, permission)
-    assessment = FinancialAssessment.objects.get(pk=assessment_id)
-    assessment.person = person
-    return assessment
+    return person_record_get(FinancialAssessment.objects.all(), assessment_id,
+                             user=request.user, permission=permission, path=request.path,
+                             channel="api", not_found="No financial assessment found.")
 
 
 def _planned_service(request: Any, service_id: int, permission: str) -> PlannedService:
-    person_id = (PlannedService.objects.filter(pk=service_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No planned service found.")
-    person = _person(request, person_id, permission)
-    service = PlannedService.objects.get(pk=service_id)
-    service.person = person
-    return service
+    return person_record_get(PlannedService.objects.all(), service_id, user=request.user,
+                             permission=permission, path=request.path, channel="api",
+                             not_found="No planned service found.")
 
 
 def _waiver(request: Any, waiver_id: int, permission: str) -> Waiver:
-    person_id = Waiver.objects.filter(pk=waiver_id).values_list("person_id", flat=True).first()
-    if person_id is None:
-        raise Http404("No waiver found.")
-    person = _person(request, person_id, permission)
-    waiver = Waiver.objects.get(pk=waiver_id)
-    waiver.person = person
-    return waiver
+    return person_record_get(Waiver.objects.all(), waiver_id, user=request.user,
+                             permission=permission, path=request.path, channel="api",
+                             not_found="No waiver found.")
 
 
 # --- The contribution --------------------------------------------------------------------

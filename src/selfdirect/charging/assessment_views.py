@@ -37,7 +37,7 @@ from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.models import Person
-from selfdirect.people.selectors import person_get
+from selfdirect.people.selectors import person_get, person_record_get
 
 ASSESS = "charging.assess_finances"
 
@@ -52,15 +52,9 @@ ITEM_MODELS: dict[str, type[Income] | type[Capital] | type[Expense]] = {
 
 def _assessment(request: HttpRequest, assessment_id: int) -> FinancialAssessment:
     """The assessment, when the user may carry it out; 404 otherwise (the opening is logged)."""
-    person_id = (FinancialAssessment.objects.filter(pk=assessment_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No financial assessment found.")
-    person = person_get(user=request.user, person_id=person_id, path=request.path,
-                        permission=ASSESS)
-    assessment = FinancialAssessment.objects.get(pk=assessment_id)
-    assessment.person = person
-    return assessment
+    return person_record_get(FinancialAssessment.objects.all(), assessment_id,
+                             user=request.user, permission=ASSESS, path=request.path,
+                             not_found="No financial assessment found.")
 
 
 def _is_complete(assessment: FinancialAssessment) -> bool:

@@ -48,7 +48,7 @@ from selfdirect.core.permissions import permission_required, person_page, public
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.models import Access, Person
 from selfdirect.people.rules import is_the_person, relationship_access
-from selfdirect.people.selectors import person_get
+from selfdirect.people.selectors import person_get, person_record_get
 
 VIEW = "charging.view_charging"
 RECORD = "charging.record_services"
@@ -299,12 +299,10 @@ def waiver_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(DECIDE)
 def waiver_decide(request: HttpRequest, waiver_id: int) -> HttpResponse:
-    person_id = Waiver.objects.filter(pk=waiver_id).values_list("person_id", flat=True).first()
-    if person_id is None:
-        raise Http404("No such waiver.")
-    person = _person(request, person_id, DECIDE)
-    waiver = Waiver.objects.select_related("requested_by", "decided_by").get(pk=waiver_id)
-    waiver.person = person
+    waiver = person_record_get(Waiver.objects.select_related("requested_by", "decided_by"),
+                               waiver_id, user=request.user, permission=DECIDE,
+                               path=request.path, not_found="No such waiver.")
+    person = waiver.person
     form = WaiverDecideForm(request.POST or None)
     if waiver.status != Waiver.Status.REQUESTED:
         return render(request, "charging/waiver_decide.html", {
@@ -332,14 +330,11 @@ def waiver_decide(request: HttpRequest, waiver_id: int) -> HttpResponse:
 @permission_required(VIEW)
 def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpResponse:
     """One contribution's workings; ``?print=1`` gives a copy to print or keep."""
-    person_id = (Contribution.objects.filter(pk=contribution_id)
-                 .values_list("person_id", flat=True).first())
-    if person_id is None:
-        raise Http404("No such contribution.")
-    person = _person(request, person_id, VIEW)
-    contribution = Contribution.objects.select_related("calculated_by", "authority").get(
-        pk=contribution_id)
-    contribution.person = person
+    contribution = person_record_get(
+        Contribution.objects.select_related("calculated_by", "authority"), contribution_id,
+        user=request.user, permission=VIEW, path=request.path,
+        not_found="No such contribution.")
+    person = contribution.person
     printing = request.GET.get("print") == "1"
     return render(request, "charging/contribution_print.html" if printing
                   else "charging/contribution_detail.html", {

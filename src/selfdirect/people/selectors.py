@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -123,6 +124,9 @@ def person_caseload(*, user: Any) -> QuerySet[Person]:
     ).order_by("family_name", "given_name", "id")
 
 
+R = TypeVar("R", bound=models.Model)
+
+
 def person_get(*, user: Any, person_id: int,
                permission: str | tuple[str, ...] = "people.view_person",
                path: str = "", channel: str = "page", log: bool = True) -> Person:
@@ -151,6 +155,23 @@ def person_get(*, user: Any, person_id: int,
         raise Http404("No person found.")
     assert person is not None
     return person
+
+
+def person_record_get(queryset: QuerySet[R], pk: int, *, user: Any,
+                      permission: str | tuple[str, ...], path: str = "",
+                      channel: str = "page", not_found: str = "Not found.") -> R:
+    """A record that belongs to a person (a budget, an assessment, a waiver), loaded from
+    ``queryset`` only when ``user`` holds ``permission`` for its person: ``person_get``
+    decides, raises ``Http404`` otherwise and writes the access log either way. The
+    record's ``person`` is the one ``person_get`` loaded."""
+    person_id = queryset.filter(pk=pk).values_list("person_id", flat=True).first()
+    if person_id is None:
+        raise Http404(not_found)
+    person = person_get(user=user, person_id=person_id, path=path, permission=permission,
+                        channel=channel)
+    record = queryset.get(pk=pk)
+    record.person = person  # type: ignore[attr-defined]
+    return record
 
 
 
