@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "selfdirect.carers",
     "selfdirect.allocation",
     "selfdirect.charging",
+    "selfdirect.planning",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("selfdirect.carers.urls")),
     path("", include("selfdirect.allocation.urls")),
     path("", include("selfdirect.charging.urls")),
+    path("", include("selfdirect.planning.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""The planning pages."""
+
+from selfdirect.planning import views
+
+urlpatterns = [*views.urlpatterns]
