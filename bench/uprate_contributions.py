@@ -196,7 +196,7 @@ def run(args: argparse.Namespace, url: str) -> None:
 
     print(f"People: {n:,}, of whom {changed:,} pay a different amount from {day}")
     print(f"  (a) a new taper, every contribution recalculated  {t_real:7.2f}s {rate(n, t_real)}"
-          f"   {queries / n:.1f} queries a person")
+          f"   {queries / n:.2f} queries a person ({queries:,} in all)")
     print(f"  (b) bulk insert of the {changed:,} new rows again    {t_raw:7.2f}s {rate(changed, t_raw)}"
           "   no reading, no calculation, no history")
     print(f"  ratio real/raw (time, a/b)                        {t_real / t_raw:7.2f}x")
