@@ -425,3 +425,24 @@ def test_home_page_counts_the_charging_work_for_finance(client, world, today):
     # A social worker has no charging worklist, so no counts.
     text = as_user(client, "scot_social_worker").get(reverse("dashboard")).content.decode()
     assert "waiting for a financial assessment" not in text
+
+
+def test_the_charging_page_prompts_for_benefits_the_person_may_be_missing(client, world, person,
+                                                                           today):
+    """Only ESA is recorded for a working-age person: no disability benefit, so Adult
+    Disability Payment is worth checking. Staff read why; the person reads what to check."""
+    plan(world, person, today)
+    assess(world, person)
+    text = as_user(client, "scot_finance_officer").get(
+        reverse("person-charging", args=[person.pk])).content.decode()
+    assert "Benefits the person may be missing" in text
+    assert "Check Adult Disability Payment" in text
+    assert "No disability benefit for daily living or care is recorded" in text
+    assert "Benefits check recorded as done" in text
+    person.user = UserFactory(username="the_person_here")
+    person.save()
+    text = as_user(client, "the_person_here").get(
+        reverse("person-charging", args=[person.pk])).content.decode()
+    assert "Money you may be entitled to" in text
+    assert "Check Adult Disability Payment" in text
+    assert "No disability benefit for daily living or care is recorded" not in text

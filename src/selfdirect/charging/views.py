@@ -25,6 +25,7 @@ from selfdirect.authorities.models import Authority, Country
 from selfdirect.authorities.policy import FigureInForce, policy_figures_in_force
 from selfdirect.authorities.selectors import user_current_authority
 from selfdirect.charging import selectors, services
+from selfdirect.charging.benefits import BenefitPrompt, benefit_prompts
 from selfdirect.charging.calculation import ChargingRules
 from selfdirect.charging.catalogue import FREE_BY_LAW, WHY_FREE, IncomeType, ServiceType
 from selfdirect.charging.forms import (
@@ -229,7 +230,14 @@ def person_charging(request: HttpRequest, pk: int) -> HttpResponse:
         "waivers": _waiver_rows(request, person, list(
             person.charge_waivers.select_related("requested_by", "decided_by"))),
         "status": _status(request, person, today, current), "can": can,
+        "benefit_prompts": _benefit_prompts(person, today),
     })
+
+
+def _benefit_prompts(person: Person, today: datetime.date) -> list[BenefitPrompt]:
+    """Benefits the person may be missing, from their completed financial assessment."""
+    assessment = services.completed_assessment(person)
+    return benefit_prompts(person, assessment, today) if assessment else []
 
 
 # --- Planned services ----------------------------------------------------------------------
