@@ -21,7 +21,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from selfdirect.allocation.models import IndicativeBudget
+from selfdirect.allocation.models import FundingStream, IndicativeBudget
+from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core.money import MoneyField
 from selfdirect.people.models import Person
 
 OPTION_NUMBERS = ("1", "2", "3")
@@ -87,3 +89,117 @@ class OptionChoice(models.Model):
             parts = self.numbers
             return f"Option 4 (options {', '.join(parts[:-1])} and {parts[-1]})"
         return f"Option {self.options}"
+
+
+class WhoKind(models.TextChoices):
+    PROVIDER = "provider", "A provider or agency"
+    PERSONAL_ASSISTANT = "pa", "A personal assistant"
+    THE_PERSON = "person", "The person themself"
+    UNPAID = "unpaid", "Unpaid help from family or friends"
+    COMMUNITY = "community", "A community resource"
+
+
+class AgreedHow(models.TextChoices):
+    ONLINE = "online", "Online, on their own pages"
+    MEETING = "meeting", "In a meeting, recorded by their worker"
+    PHONE = "phone", "By phone, recorded by their worker"
+    PREFERRED = "preferred", "In another way they prefer (say how)"
+
+
+class SupportPlan(models.Model):
+    """How the budget meets each agreed outcome. ``version`` rises with every change, so
+    a second person saving a plan they opened before someone else's change is told it
+    changed, and what changed, instead of overwriting it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being written"
+        AGREED = "agreed", "Agreed"
+        REPLACED = "replaced", "Replaced by a later plan"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="support_plans")
+    budget = models.ForeignKey(IndicativeBudget, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    over_budget_reason = models.TextField(
+        "why the plan may cost more than the budget", blank=True, max_length=2000)
+    over_budget_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                               null=True, blank=True, related_name="+")
+    over_budget_decided_at = models.DateTimeField(null=True, blank=True)
+    person_agreed_on = models.DateField(null=True, blank=True)
+    person_agreed_how = models.CharField(max_length=10, choices=AgreedHow.choices, blank=True)
+    person_agreed_note = models.CharField(max_length=300, blank=True)
+    worker_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="+")
+    worker_signed_at = models.DateTimeField(null=True, blank=True)
+    manager_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                          null=True, blank=True, related_name="+")
+    manager_signed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status="draft"),
+                                    name="support_plan_one_draft_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Support plan for {self.person} ({self.get_status_display().lower()})"
+
+
+class SupportLine(models.Model):
+    """One piece of support: what, who, when, how many hours, its cost a week, the option
+    that pays for it and the funding stream. ``outcome`` is the agreed outcome it serves
+    (empty for what runs the support, like a payroll service)."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="lines")
+    outcome = models.ForeignKey("outcomes.PersonalOutcome", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="support_lines")
+    what = models.CharField(max_length=200)
+    who_kind = models.CharField("who", max_length=10, choices=WhoKind.choices)
+    who_name = models.CharField("name of the provider or person", max_length=150, blank=True)
+    when = models.CharField("when", max_length=200, blank=True)
+    hours_per_week = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    weekly_cost = MoneyField("cost a week", help_text="In whole pence.")
+    option = models.CharField(max_length=1, choices=[("1", "Option 1"), ("2", "Option 2"),
+                                                     ("3", "Option 3")])
+    funding_stream = models.CharField(max_length=20, choices=FundingStream.choices,
+                                      default=FundingStream.COUNCIL)
+    service_type = models.CharField("type of service", max_length=20, choices=ServiceType.choices)
+    contingency = models.TextField(
+        "if this support breaks down", blank=True, max_length=2000,
+        help_text="What happens if a personal assistant is ill or leaves: who to call, and "
+                  "the fallback. Needed for options 1 and 2.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(weekly_cost__gte=0),
+                                              name="support_line_cost_not_negative")]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class OutcomeWithoutSupport(models.Model):
+    """Why an agreed outcome has no paid support line (met by the person's own network,
+    not a priority now): recorded so no outcome is silently left out."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="reasons")
+    outcome = models.ForeignKey("outcomes.PersonalOutcome", on_delete=models.PROTECT,
+                                related_name="+")
+    reason = models.TextField(max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "outcome"],
+                                               name="outcome_without_support_once")]
+
+    def __str__(self) -> str:
+        return f"No support line for “{self.outcome}”: {self.reason}"
