@@ -1,0 +1,5 @@
+"""Support plan pages (being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
