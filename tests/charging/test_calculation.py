@@ -126,7 +126,7 @@ def test_scotland_cap_cost_limit_and_flat_rate():
     assert steps_add_up(result)
     texts = [line.text for line in result.lines]
     assert any("weekly maximum" in t for t in texts)
-    assert any("above the cost of your chargeable services" in t for t in texts)
+    assert any("above the cost of the chargeable services" in t for t in texts)
     shares = {s["key"]: s["charged"] for s in result.services}
     assert shares == {"social": 8000, "alarm": 450}
 

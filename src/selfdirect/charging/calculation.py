@@ -189,9 +189,9 @@ def _allowance_lines(rules: ChargingRules, facts: Facts, has_daily_living: bool,
     pension_age = facts.age >= rules.pension_age
     if rules.country == Country.SCOTLAND:
         if pension_age:
-            return [Line(f"Less your threshold for pension age (the Pension Credit guarantee plus "
+            return [Line(f"Less the threshold for pension age (the Pension Credit guarantee plus "
                          f"{rules.buffer_pension_age_percent}%)", -rules.threshold_pension_age)]
-        return [Line(f"Less your threshold for working age (the benefit rate and disability "
+        return [Line(f"Less the threshold for working age (the benefit rate and disability "
                      f"premium plus {rules.buffer_working_age_percent}%)", -rules.threshold_working_age)]
     lines = []
     if pension_age:
@@ -202,7 +202,7 @@ def _allowance_lines(rules: ChargingRules, facts: Facts, has_daily_living: bool,
         lines.append(Line("Less the minimum income guarantee for ages 25 to pension age",
                           -rules.mig_25_plus))
     if not pension_age and has_daily_living:
-        lines.append(Line("Less the disability premium (you get a disability benefit)",
+        lines.append(Line("Less the disability premium (a disability benefit is paid)",
                           -rules.mig_disability_premium))
     if not pension_age and has_enhanced:
         lines.append(Line("Less the enhanced disability premium", -rules.mig_enhanced_disability_premium))
@@ -221,7 +221,7 @@ def calculate(rules: ChargingRules, facts: Facts, services: list[ServiceFact],
         lines.append(Line(f"{service.label}: free, because {WHY_FREE[service.service_type]}", 0))
 
     if chargeable_cost == 0:
-        lines.append(Line("Your contribution a week", 0, "total"))
+        lines.append(Line("Contribution a week", 0, "total"))
         return _finish(Result("free", 0, 0, lines), rules, services, 0, {}, None)
 
     capital = sum(_share(c.amount, c.owner) for c in facts.capital)
@@ -235,10 +235,10 @@ def calculate(rules: ChargingRules, facts: Facts, services: list[ServiceFact],
         basis = "flat"
     charge = 0
     if tested_cost and basis != "assessed":
-        why = ("you chose not to have a financial assessment" if basis == "declined" else
-               f"your capital of {format_pounds(capital)} is above the upper limit of "
+        why = ("the choice was made not to have a financial assessment" if basis == "declined"
+               else f"capital of {format_pounds(capital)} is above the upper limit of "
                f"{format_pounds(rules.capital_upper)}")
-        lines.append(Line(f"The weekly cost of your chargeable services, because {why}", tested_cost))
+        lines.append(Line(f"The weekly cost of the chargeable services, because {why}", tested_cost))
         charge = tested_cost
     elif tested_cost:
         charge = _from_income(rules, facts, capital, lines)
@@ -247,7 +247,7 @@ def calculate(rules: ChargingRules, facts: Facts, services: list[ServiceFact],
                           f"{format_pounds(rules.weekly_cap)}", rules.weekly_cap - charge))
         charge = rules.weekly_cap
     if charge > tested_cost:
-        lines.append(Line(f"Less the part above the cost of your chargeable services "
+        lines.append(Line(f"Less the part above the cost of the chargeable services "
                           f"({format_pounds(tested_cost)} a week)", tested_cost - charge))
         charge = tested_cost
     flats = {}
@@ -261,7 +261,7 @@ def calculate(rules: ChargingRules, facts: Facts, services: list[ServiceFact],
         applied_waiver = total if waiver.weekly_reduction is None else min(waiver.weekly_reduction, total)
         lines.append(Line(waiver.label, -applied_waiver))
         total -= applied_waiver
-    lines.append(Line("Your contribution a week", total, "total"))
+    lines.append(Line("Contribution a week", total, "total"))
     result = Result(basis, total, chargeable_cost, lines)
     return _finish(result, rules, services, charge, flats, applied_waiver)
 
@@ -303,14 +303,14 @@ def _from_income(rules: ChargingRules, facts: Facts, capital: int, lines: list[L
         running -= allowed
     if running <= 0:
         if running < 0:
-            lines.append(Line("Your income is below your allowances, so nothing is charged from it",
-                              -running))
-        lines.append(Line("Income above your allowances", 0, "total"))
+            lines.append(Line(f"Add back the {format_pounds(-running)} by which income falls short "
+                              "of the allowances: nothing is charged from income", -running))
+        lines.append(Line("Income above the allowances", 0, "total"))
         return 0
-    lines.append(Line("Income above your allowances", running, "total"))
+    lines.append(Line("Income above the allowances", running, "total"))
     charged = apply_rate(running, rules.taper_percent / HUNDRED, rounding=ROUND_DOWN)
     if charged < running:
-        lines.append(Line(f"Less the part you keep: the council charges {rules.taper_percent}% of it",
+        lines.append(Line(f"Less the part kept: the council charges {rules.taper_percent}% of it",
                           charged - running))
     return charged
 

@@ -88,6 +88,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     for p in people:
         p.is_self = is_the_person(request.user, p)  # type: ignore[attr-defined]
         p.can_speak = request.user.has_perm(SPEAK, p)  # type: ignore[attr-defined]
+        # Seeing the record is not seeing the person's money (a carer with view access).
+        p.sees_charges = request.user.has_perm(  # type: ignore[attr-defined]
+            "charging.view_charging", p)
     return render(request, "portal/home.html", {"people": people})
 
 
