@@ -7,6 +7,7 @@ import datetime
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -446,3 +447,59 @@ def test_the_charging_page_prompts_for_benefits_the_person_may_be_missing(client
     assert "Money you may be entitled to" in text
     assert "Check Adult Disability Payment" in text
     assert "No disability benefit for daily living or care is recorded" not in text
+
+
+def test_an_attorney_reads_the_persons_name_and_how_to_challenge(client, cast, today):
+    """Someone acting for the person reads the person's name, not "you"; everyone who may
+    see the contribution reads how to challenge it and who to go to after the council."""
+    users, person = cast
+    person.date_of_birth = datetime.date(1980, 5, 1)
+    person.save()
+    services.planned_service_add(actor=users["scot_social_worker"], person=person,
+                                 service_type=ServiceType.DAY_SERVICE, description="Day centre",
+                                 weekly_cost=9000, starts_on=today)
+    finance = users["scot_finance_officer"]
+    fa = services.financial_assessment_start(actor=finance, person=person)
+    services.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA, amount=20000,
+                        period=Period.WEEK)
+    services.financial_assessment_update(actor=finance, assessment=fa, benefits_check_done=True)
+    services.financial_assessment_complete(actor=finance, assessment=fa)
+    text = as_user(client, "attorney_acting").get(
+        reverse("person-charging", args=[person.pk])).content.decode()
+    assert "What you pay towards your support" not in text
+    assert f"What {html.escape(person.display_name)} pays" in text
+    assert "Scottish Public Services Ombudsman" in text
+    assert reverse("charging-policy", args=[person.authority.code]) in text
+
+
+def test_a_waiver_larger_than_the_contribution_and_huge_amounts_are_refused(world, person, today):
+    plan(world, person, today)
+    assess(world, person)  # £18.60 a week
+    with pytest.raises(ValidationError) as caught:
+        services.waiver_request(actor=world.user("scot_social_worker"), person=person,
+                                reason="Hardship", starts_on=today, weekly_reduction=1860)
+    assert "£18.60 a week" in caught.value.message_dict["weekly_reduction"][0]
+    fa = services.completed_assessment(person)
+    with pytest.raises(ValidationError) as caught:
+        services.income_add(actor=world.user("scot_finance_officer"), assessment=fa,
+                            income_type=IncomeType.OTHER, amount=100_000_001, period=Period.WEEK)
+    assert caught.value.message_dict["amount"] == ["Enter an amount of £1,000,000 or less"]
+
+
+def test_the_worklist_puts_the_longest_waiting_first(client, world, today):
+    earlier = PersonFactory(authority=world.scot, team=world.scot_team, family_name="Zed",
+                            date_of_birth=datetime.date(1981, 1, 1))
+    later = PersonFactory(authority=world.scot, team=world.scot_team, family_name="Able",
+                          date_of_birth=datetime.date(1982, 1, 1))
+    plan(world, later, today)
+    plan(world, earlier, today - datetime.timedelta(days=30))
+    worklist = selectors.charging_worklist(authority=world.scot, day=today)
+    assert [p.pk for p in worklist.to_assess] == [earlier.pk, later.pk]
+    assert worklist.to_assess[0].waiting_since == today - datetime.timedelta(days=30)
+
+
+def test_a_date_with_no_figures_is_explained_without_internal_names(client, world):
+    text = client.get(reverse("charging-policy", args=[world.eng.code]),
+                      {"on": "2024-06-01"}).content.decode()
+    assert "charging figures for 1 June 2024" in text
+    assert "charging.mig" not in text

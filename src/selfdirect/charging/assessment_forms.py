@@ -117,9 +117,8 @@ def _evidence() -> forms.BooleanField:
                               help_text="You have seen a letter, statement or payslip that shows it")
 
 
-def _note() -> forms.CharField:
-    return forms.CharField(label="Note", required=False,
-                           help_text="For example, the name of the pension or the account")
+def _note(example: str) -> forms.CharField:
+    return forms.CharField(label="Note", required=False, help_text=f"For example, {example}")
 
 
 class IncomeForm(_ItemForm):
@@ -130,7 +129,7 @@ class IncomeForm(_ItemForm):
     period = _period()
     owner = _owner()
     evidence_seen = _evidence()
-    note = _note()
+    note = _note("the name of the pension or the employer")
 
 
 class CapitalForm(_ItemForm):
@@ -140,7 +139,7 @@ class CapitalForm(_ItemForm):
     amount = _amount()
     owner = _owner()
     evidence_seen = _evidence()
-    note = _note()
+    note = _note("the bank and the account")
 
 
 HOUSING_COSTS = "Housing costs"
@@ -153,7 +152,7 @@ class ExpenseForm(_ItemForm):
     amount = _amount()
     period = _period()
     evidence_seen = _evidence()
-    note = _note()
+    note = _note("what the extra cost is for")
 
     def kind_groups(self) -> list[tuple[str, list[BoundWidget]]]:
         """The kinds of expense as two groups of radios: housing costs and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from selfdirect.authorities.models import Authority
 from selfdirect.charging.catalogue import FREE_BY_LAW, ServiceType
@@ -35,14 +35,17 @@ def assessed_service_types(authority: Authority, day: datetime.date) -> list[str
 def people_to_assess(authority: Authority, day: datetime.date,
                      types: list[str]) -> QuerySet[Person]:
     """People of the authority with a service charged by assessment planned on ``day`` and
-    no financial assessment, complete or in progress."""
+    no financial assessment, complete or in progress; the longest waiting first
+    (``waiting_since``: the day their first such service started)."""
     in_force = PlannedService.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day), person__authority=authority,
         starts_on__lte=day, weekly_cost__gt=0, service_type__in=types)
     return (Person.objects.filter(authority=authority, pk__in=in_force.values("person_id"))
             .exclude(pk__in=FinancialAssessment.objects.values("person_id"))
+            .annotate(waiting_since=Min("planned_services__starts_on", filter=Q(
+                planned_services__service_type__in=types, planned_services__weekly_cost__gt=0)))
             .select_related("team", "allocated_worker")
-            .order_by("family_name", "given_name", "pk"))
+            .order_by("waiting_since", "family_name", "given_name", "pk"))
 
 
 def charging_worklist(*, authority: Authority, day: datetime.date) -> Worklist:

@@ -64,6 +64,7 @@ from selfdirect.core.services import (
 from selfdirect.people.models import Person
 
 ONE_DAY = datetime.timedelta(days=1)
+MOST_PENCE = 100_000_000  # £1,000,000: no income, saving or cost recorded here is more
 
 
 # --- Reading what applies on a day --------------------------------------------------------
@@ -408,6 +409,8 @@ def planned_service_add(*, actor: Any, person: Person, service_type: str, descri
         errors["option"] = "Choose option 1, 2 or 3, or leave it empty"
     if not isinstance(weekly_cost, int) or weekly_cost < 0:
         errors["weekly_cost"] = "Enter the cost a week in pounds and pence, like 120.50"
+    elif weekly_cost > MOST_PENCE:
+        errors["weekly_cost"] = "Enter a cost a week of £1,000,000 or less"
     if ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = "The end date must be on or after the start date"
     if errors:
@@ -482,6 +485,8 @@ def _item_changed(actor: Any, assessment: FinancialAssessment, what: str) -> Non
 def _check_item(errors: dict[str, str], amount: Any, period: str | None) -> None:
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         errors["amount"] = "Enter an amount in pounds and pence, more than £0, like 92.05"
+    elif amount > MOST_PENCE:
+        errors["amount"] = "Enter an amount of £1,000,000 or less"
     if period is not None and period not in Period.values:
         errors["period"] = "Choose how often: a week, a fortnight, four weeks, a month or a year"
 
@@ -585,6 +590,12 @@ def waiver_request(*, actor: Any, person: Person, reason: str, starts_on: dateti
         errors["reason"] = "Say why paying the contribution would cause hardship"
     if weekly_reduction is not None and (not isinstance(weekly_reduction, int) or weekly_reduction <= 0):
         errors["weekly_reduction"] = "Enter the reduction a week in pounds and pence, or leave it empty to waive it all"
+    elif weekly_reduction is not None:
+        current = contribution_on(person, starts_on)
+        if current is not None and weekly_reduction >= current.weekly_amount:
+            errors["weekly_reduction"] = (
+                f"The contribution from that date is {format_pounds(current.weekly_amount)} a "
+                "week: enter a smaller reduction, or leave it empty to waive it all")
     if ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = "The end date must be on or after the start date"
     if errors:

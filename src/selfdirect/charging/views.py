@@ -47,8 +47,8 @@ from selfdirect.charging.policy import NoChargingPolicy, charging_rules
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page, public
 from selfdirect.core.views import add_service_errors
-from selfdirect.people.models import Access, Person
-from selfdirect.people.rules import is_the_person, relationship_access
+from selfdirect.people.models import Person
+from selfdirect.people.rules import is_the_person
 from selfdirect.people.selectors import person_get, person_record_get
 
 VIEW = "charging.view_charging"
@@ -69,9 +69,9 @@ def _person(request: HttpRequest, person_id: int, permission: str) -> Person:
 
 
 def _speaks_to_the_person(request: HttpRequest, person: Person) -> bool:
-    """The reader is the person, or someone who sees or acts for them: "what you pay"."""
-    return (is_the_person(request.user, person)
-            or relationship_access(request.user, person) != Access.NONE)
+    """The reader is the person themself: "what you pay". Someone acting for them (an
+    attorney) reads the person's name, as on their home page."""
+    return bool(is_the_person(request.user, person))
 
 
 def _url(name: str, *args: Any) -> str:
@@ -147,7 +147,7 @@ def _form_page(request: HttpRequest, person: Person, form: forms.Form, *, title:
             return redirect(_back(person))
     return render(request, "charging/form.html", {
         "person": person, "form": form, "title": title, "submit": submit, "intro": intro,
-        "back": _back(person)})
+        "back": _back(person), "for_person": _speaks_to_the_person(request, person)})
 
 
 # --- The person's charging page ----------------------------------------------------------
@@ -215,7 +215,9 @@ def person_charging(request: HttpRequest, pk: int) -> HttpResponse:
     past = [c for c in contributions if c.effective_to is not None and c.effective_to < today]
     planned = list(person.planned_services.all())
     may_record = user.has_perm(RECORD, person)
-    can = {"record": may_record, "request_waiver": user.has_perm(REQUEST, person),
+    something_to_pay = any(c.weekly_amount > 0 for c in ([current] if current else []) + future)
+    can = {"record": may_record,
+           "request_waiver": something_to_pay and user.has_perm(REQUEST, person),
            "decide": user.has_perm(DECIDE, person)}
     return render(request, "charging/person_charging.html", {
         "person": person, "today": today, "for_person": _speaks_to_the_person(request, person),
@@ -231,7 +233,16 @@ def person_charging(request: HttpRequest, pk: int) -> HttpResponse:
             person.charge_waivers.select_related("requested_by", "decided_by"))),
         "status": _status(request, person, today, current), "can": can,
         "benefit_prompts": _benefit_prompts(person, today),
+        "backdated": _backdated(current),
     })
+
+
+def _backdated(current: Contribution | None) -> datetime.date | None:
+    """The day a contribution was worked out, when it applies from an earlier day."""
+    if current is None:
+        return None
+    worked_out = timezone.localdate(current.calculated_at)
+    return worked_out if current.effective_from < worked_out else None
 
 
 def _benefit_prompts(person: Person, today: datetime.date) -> list[BenefitPrompt]:
@@ -296,12 +307,14 @@ def waiver_request(request: HttpRequest, pk: int) -> HttpResponse:
     for_person = _speaks_to_the_person(request, person)
     return _form_page(
         request, person, form, title="Ask for a hardship waiver", submit="Send the request",
-        intro=("If paying the contribution would leave " + ("you" if for_person else "the person")
-               + " in hardship, the council can reduce or waive it for a time. Someone other "
-               "than the person asking decides, and writes down their reasons."),
+        intro=("If paying the contribution would leave " + ("you" if for_person else
+                                                             person.display_name)
+               + " in hardship, the council can reduce or waive it for a time. A finance "
+               "officer or team manager who did not make the request decides, and writes to "
+               + ("you" if for_person else "the person") + " with the reasons."),
         save=lambda: services.waiver_request(actor=request.user, person=person,
                                              **form.service_fields()),
-        success="The request has been sent. You will see the decision and its reasons on "
+        success="The request has been sent. The decision and its reasons will be shown on "
                 "this page.")
 
 
@@ -452,8 +465,10 @@ def charging_policy(request: HttpRequest, authority_code: str) -> HttpResponse:
                                "date_error": date_error, "typed": typed}
     try:
         rules = charging_rules(authority, on)
-    except NoChargingPolicy as exc:
-        context["policy_error"] = str(exc)
+    except NoChargingPolicy:
+        context["policy_error"] = (
+            f"We do not have {authority.name}'s charging figures for {on:%-d %B %Y}. Choose a "
+            "later date, or see the policy in force today.")
     else:
         context.update(_policy_context(authority, on, rules, can_change))
     return render(request, "charging/policy.html", context)
