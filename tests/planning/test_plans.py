@@ -143,3 +143,23 @@ def test_agreed_by_the_person_signed_by_worker_and_manager_replaces_the_old_plan
     later.refresh_from_db()
     assert (plan.status, later.status) == (SupportPlan.Status.REPLACED, SupportPlan.Status.AGREED)
     assert plan.history.count() > 5
+
+
+def test_a_change_after_agreement_needs_agreeing_again(setting):
+    """The person agreed the plan as it was: a line added afterwards clears the agreement
+    and the worker's signature, so nobody signs off a plan the person has not seen."""
+    users, person, budget, outcomes, plan = setting
+    add(users, plan, outcomes[0])
+    add(users, plan, outcomes[1], what="Morning personal care")
+    worker = users["scot_social_worker"]
+    plan.refresh_from_db()
+    plans.plan_agree_by_person(actor=worker, plan=plan, how=AgreedHow.MEETING, on=DAY,
+                               expected_version=plan.version)
+    plan.refresh_from_db()
+    plans.plan_sign(actor=worker, plan=plan, expected_version=plan.version)
+    add(users, plan, outcomes[0], what="Taxi to the allotment", cost=500)
+    plan.refresh_from_db()
+    assert (plan.person_agreed_on, plan.worker_signed_by) == (None, None)
+    plans.plan_sign(actor=users["scot_team_manager"], plan=plan, expected_version=plan.version)
+    plan.refresh_from_db()
+    assert plan.status == SupportPlan.Status.DRAFT  # signed as worker only, not agreed

@@ -73,7 +73,14 @@ def _locked(plan: SupportPlan, expected_version: int) -> SupportPlan:
     return current
 
 
-def _changed(actor: Any, plan: SupportPlan, reason: str) -> SupportPlan:
+def _changed(actor: Any, plan: SupportPlan, reason: str, *, content: bool = True) -> SupportPlan:
+    """Save a change and raise the version. A change to what the plan says (``content``)
+    clears any agreement and signatures already given: they were given to the plan as it
+    was, so the person agrees and the worker signs again."""
+    if content:
+        plan.person_agreed_on, plan.person_agreed_how, plan.person_agreed_note = None, "", ""
+        plan.worker_signed_by, plan.worker_signed_at = None, None
+        plan.manager_signed_by, plan.manager_signed_at = None, None
     plan.version += 1
     save_with_history(plan, actor=actor, reason=reason)
     return plan
@@ -235,7 +242,8 @@ def over_budget_decide(*, actor: Any, plan: SupportPlan, reason: str,
     plan.over_budget_reason = reason.strip()
     plan.over_budget_decided_by = actor
     plan.over_budget_decided_at = timezone.now()
-    return _changed(actor, plan, "Decision recorded: the plan may cost more than the budget")
+    return _changed(actor, plan, "Decision recorded: the plan may cost more than the budget",
+                    content=False)
 
 
 def _require_no_problems(plan: SupportPlan) -> None:
@@ -257,7 +265,8 @@ def plan_agree_by_person(*, actor: Any, plan: SupportPlan, how: str, on: datetim
                                                      "nodding when asked, with their advocate\""})
     _require_no_problems(plan)
     plan.person_agreed_on, plan.person_agreed_how, plan.person_agreed_note = on, how, note.strip()
-    return _changed(actor, plan, f"Agreed by the person ({AgreedHow(how).label.lower()})")
+    return _changed(actor, plan, f"Agreed by the person ({AgreedHow(how).label.lower()})",
+                    content=False)
 
 
 @transaction.atomic
@@ -280,6 +289,6 @@ def plan_sign(*, actor: Any, plan: SupportPlan, expected_version: int) -> Suppor
         SupportPlan.objects.filter(person=plan.person, status=SupportPlan.Status.AGREED).update(
             status=SupportPlan.Status.REPLACED)
         plan.status = SupportPlan.Status.AGREED
-        return _changed(actor, plan, "Signed off: the plan is agreed")
+        return _changed(actor, plan, "Signed off: the plan is agreed", content=False)
     return _changed(actor, plan, "Signed by " + ("the team manager" if plan.manager_signed_by_id
-                                                  == actor.pk else "the worker"))
+                                                  == actor.pk else "the worker"), content=False)

@@ -1,0 +1,220 @@
+"""Forms for the support plan pages. Each only parses what was typed (amounts in pounds
+become whole pence, hours a decimal); the services in ``plans.py`` check the rules and
+name the field that is wrong.
+
+Every form carries the plan's ``version`` as it was when the page was opened, which the
+services compare with the plan's version now, so a change made meanwhile by someone else
+is never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+
+from selfdirect.allocation.models import FundingStream
+from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core.forms import (
+    GovukDateField,
+    GovukMessagesForm,
+    money_input,
+    number_input,
+    radios,
+    set_max_length,
+    set_missing_message,
+)
+from selfdirect.core.money import pence_from_pounds, pounds
+from selfdirect.outcomes.models import PersonalOutcome
+from selfdirect.planning.models import AgreedHow, SupportLine, WhoKind
+
+# The value of the outcome radio for a line that serves no single outcome.
+NO_OUTCOME = "none"
+OPTION_CHOICES = [
+    ("1", "Option 1: a direct payment"),
+    ("2", "Option 2: the person chooses, the council or a provider holds the money"),
+    ("3", "Option 3: the council chooses and arranges"),
+]
+
+
+class _PlanForm(GovukMessagesForm):
+    """A form about one plan: the version the user opened travels with it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def prepare(self) -> None:
+        set_missing_message(self.fields["version"],
+                            "The page was missing the plan's version: open the plan again")
+
+    @property
+    def expected_version(self) -> int:
+        return int(self.cleaned_data["version"])
+
+
+class SupportLineForm(_PlanForm):
+    outcome = radios([], "Which agreed outcome does this support meet?",
+                     "Select the outcome this support meets, or running the support")
+    what = forms.CharField(label="What is the support?",
+                           help_text='For example, "Help to get to the allotment"')
+    who_kind = radios(list(WhoKind.choices), "Who gives the support?",
+                      "Select who gives the support")
+    who_name = forms.CharField(label="Name of the provider or person", required=False)
+    when = forms.CharField(label="When", required=False,
+                           help_text='For example, "Tuesday and Thursday mornings"')
+    hours_per_week = forms.CharField(label="Hours a week", required=False,
+                                     help_text="Leave it empty if it is not counted in hours")
+    weekly_cost = forms.CharField(label="Cost a week",
+                                  help_text="In pounds and pence, like 120.50 (0 if it is free)")
+    option = radios(OPTION_CHOICES, "Which self-directed support option pays for it?",
+                    "Select option 1, 2 or 3 for this support")
+    funding_stream = radios(list(FundingStream.choices), "Where does the money come from?",
+                            "Select where the money comes from")
+    service_type = forms.ChoiceField(label="Type of service",
+                                     choices=[("", "Choose the type of service"),
+                                              *ServiceType.choices])
+    contingency = forms.CharField(
+        label="If this support breaks down", required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed for options 1 and 2: what happens if a personal assistant is ill "
+                  "or leaves, who to call, and the fallback.")
+
+    def __init__(self, *args: Any, outcomes: list[PersonalOutcome], **kwargs: Any) -> None:
+        self.outcomes = {str(o.pk): o for o in outcomes}
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        super().prepare()
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [*((pk, o.in_own_words) for pk, o in self.outcomes.items()),
+                           (NO_OUTCOME, "Running the support (no single outcome), like a "
+                                        "payroll service")]
+        set_max_length(self.fields["what"], 200)
+        set_max_length(self.fields["who_name"], 150)
+        set_max_length(self.fields["when"], 200)
+        set_max_length(self.fields["contingency"], 2000)
+        money_input(self.fields["weekly_cost"])
+        number_input(self.fields["hours_per_week"], suffix="hours")
+        set_missing_message(self.fields["what"], 'Say what the support is, like "Help to get '
+                                                 'to the allotment"')
+        set_missing_message(self.fields["weekly_cost"],
+                            "Enter the cost a week, like 120.50 (0 if it is free)")
+        set_missing_message(self.fields["service_type"], "Select the type of service")
+        if not self.is_bound and "funding_stream" not in self.initial:
+            self.initial["funding_stream"] = FundingStream.COUNCIL
+
+    def clean_weekly_cost(self) -> int:
+        value = self.cleaned_data["weekly_cost"]
+        try:
+            pence = pence_from_pounds(value)
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(
+                "Enter the cost a week in pounds and pence, like 120.50") from exc
+        if pence < 0:
+            raise forms.ValidationError("The cost a week must be 0 or more")
+        return pence
+
+    def clean_hours_per_week(self) -> Decimal | None:
+        text = str(self.cleaned_data.get("hours_per_week") or "").strip()
+        if not text:
+            return None
+        try:
+            hours = Decimal(text)
+        except InvalidOperation as exc:
+            raise forms.ValidationError(
+                "Enter the hours a week as a number, like 7.5") from exc
+        if not hours.is_finite() or hours < 0 or hours > 168:
+            raise forms.ValidationError("Enter the hours a week as a number from 0 to 168")
+        if hours != hours.quantize(Decimal("0.01")):
+            raise forms.ValidationError("Hours a week can have at most 2 decimal places")
+        return hours.quantize(Decimal("0.01"))
+
+    def line_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "outcome": self.outcomes.get(data["outcome"]),
+            "what": data["what"].strip(), "who_kind": data["who_kind"],
+            "who_name": data.get("who_name", "").strip(), "when": data.get("when", "").strip(),
+            "hours_per_week": data.get("hours_per_week"), "weekly_cost": data["weekly_cost"],
+            "option": data["option"], "funding_stream": data["funding_stream"],
+            "service_type": data["service_type"],
+            "contingency": data.get("contingency", "").strip(),
+        }
+
+
+def line_initial(line: SupportLine) -> dict[str, Any]:
+    """A line's values as the form shows them (the cost in pounds, without the "£")."""
+    hours = line.hours_per_week
+    return {
+        "outcome": str(line.outcome_id) if line.outcome_id else NO_OUTCOME,
+        "what": line.what, "who_kind": line.who_kind, "who_name": line.who_name,
+        "when": line.when, "hours_per_week": "" if hours is None else f"{hours.normalize():f}",
+        "weekly_cost": f"{pounds(line.weekly_cost):.2f}",
+        "option": line.option, "funding_stream": line.funding_stream,
+        "service_type": line.service_type, "contingency": line.contingency,
+    }
+
+
+class ConfirmForm(_PlanForm):
+    """A confirmation (remove a line, sign the plan, agree online): only the version."""
+
+
+class OutcomeReasonForm(_PlanForm):
+    reason = forms.CharField(
+        label="Why does this outcome need no paid support?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text='For example, "Met by her family and the lunch club" or "Not a priority '
+                  'for now: looked at again at the review"')
+
+    def prepare(self) -> None:
+        super().prepare()
+        set_max_length(self.fields["reason"], 2000)
+        set_missing_message(self.fields["reason"],
+                            "Say why this outcome needs no paid support")
+
+
+class OverBudgetForm(_PlanForm):
+    over_budget_reason = forms.CharField(
+        label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Why the plan may cost more than the budget, and until when. The person "
+                  "will read this.")
+
+    def prepare(self) -> None:
+        super().prepare()
+        set_max_length(self.fields["over_budget_reason"], 2000)
+        set_missing_message(self.fields["over_budget_reason"],
+                            "Give the reasons for the decision")
+
+
+class RecordAgreementForm(_PlanForm):
+    """The worker records how the person agreed: in a meeting, by phone or another way."""
+
+    person_agreed_how = radios(
+        [(value, label) for value, label in AgreedHow.choices if value != AgreedHow.ONLINE],
+        "How did the person agree the plan?", "Select how the person agreed the plan")
+    person_agreed_on = GovukDateField(label="Date they agreed",
+                                      help_text="For example, 25 11 2026")
+    person_agreed_note = forms.CharField(
+        label="How they agreed, in a few words", required=False,
+        help_text='Needed for "another way", like "by nodding when asked, with their advocate"')
+
+    def __init__(self, *args: Any, today: datetime.date, **kwargs: Any) -> None:
+        self.today = today
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        super().prepare()
+        set_max_length(self.fields["person_agreed_note"], 300)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        on = data.get("person_agreed_on")
+        if on is not None and on > self.today:
+            self.add_error("person_agreed_on", "Date they agreed must be today or in the past")
+        if (data.get("person_agreed_how") == AgreedHow.PREFERRED
+                and not str(data.get("person_agreed_note", "")).strip()):
+            self.add_error("person_agreed_note", 'Say how the person agreed, like "by nodding '
+                                                 'when asked, with their advocate"')
+        return data

@@ -1,0 +1,72 @@
+"""Permission-matrix rows for the support plan pages (see tests/test_permission_matrix.py).
+
+- The plan (``planning.view_options``) follows seeing the person: their worker, team
+  managers and finance officers of their council, the person and those they let see or
+  act. Staff who see people but not this one get 404, other roles 403.
+- Writing and signing it (``planning.write_plan``) follows changing the record: the
+  person's worker or team manager.
+- Agreeing it (``planning.agree_own_plan``): the person and whoever acts for them online,
+  or their worker or team manager recording how the person agreed.
+- A decision that it may cost more than the budget (``planning.manage_plan``): the team
+  managers of the person's council.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
+
+_VIEW = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK, scot_other_social_worker=NOT_FOUND,
+            scot_team_manager=OK, scot_finance_officer=OK, eng_social_worker=NOT_FOUND,
+            eng_team_manager=NOT_FOUND, eng_finance_officer=NOT_FOUND, the_person=OK,
+            carer_viewing=OK, attorney_acting=OK)
+_WRITE = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+             scot_other_social_worker=NOT_FOUND, scot_team_manager=OK,
+             eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND)
+_AGREE = {**_WRITE, "the_person": OK, "attorney_acting": OK, "carer_viewing": NOT_FOUND}
+_MANAGE = row(REFUSED, anonymous=SIGN_IN, scot_team_manager=OK, eng_team_manager=NOT_FOUND)
+
+MATRIX: dict[str, dict[str, int]] = {
+    "person-plan": _VIEW,
+    "plan-start": _WRITE,
+    "plan-line-add": _WRITE,
+    "plan-line-edit": _WRITE,
+    "plan-line-remove": _WRITE,
+    "plan-outcome-reason": _WRITE,
+    "plan-over-budget": _MANAGE,
+    "plan-agree": _AGREE,
+    "plan-sign": _WRITE,
+}
+
+
+def url_for(page: str, users: dict[str, Any], person: Any) -> str:
+    """A draft plan with one line and one agreed outcome (none for ``plan-start``)."""
+    import datetime
+
+    from selfdirect.outcomes.models import PersonalOutcome
+    from selfdirect.planning import plans
+
+    if page not in MATRIX:
+        raise KeyError(page)
+    if page in ("person-plan", "plan-start"):
+        return reverse(page, args=[person.pk])
+    worker = users["scot_social_worker"]
+    outcome = PersonalOutcome.objects.create(
+        person=person, in_own_words="I want to get to the allotment",
+        state=PersonalOutcome.State.AGREED, agreed_on=datetime.date(2026, 11, 25),
+        created_by=worker)
+    plan = plans.plan_start(actor=worker, person=person)
+    line = plans.line_add(actor=worker, plan=plan, expected_version=plan.version,
+                          outcome=outcome, what="Allotment support", who_kind="pa",
+                          weekly_cost=6000, option="1", service_type="social_support",
+                          contingency="Her brother covers")
+    if page == "plan-line-add":
+        return reverse(page, args=[person.pk])
+    if page in ("plan-line-edit", "plan-line-remove"):
+        return reverse(page, args=[plan.pk, line.pk])
+    if page == "plan-outcome-reason":
+        return reverse(page, args=[plan.pk, outcome.pk])
+    return reverse(page, args=[plan.pk])
