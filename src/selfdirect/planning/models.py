@@ -203,3 +203,69 @@ class OutcomeWithoutSupport(models.Model):
 
     def __str__(self) -> str:
         return f"No support line for “{self.outcome}”: {self.reason}"
+
+
+class FamilyCircumstance(models.TextChoices):
+    """The circumstances in which the Self-directed Support (Direct Payments) (Scotland)
+    Regulations 2014 allow a family member to be paid as a personal assistant."""
+
+    LIMITED_CHOICE = "limited_choice", "There is a limited choice of providers, such as on an island"
+    COMMUNICATION = "communication", "The person has communication needs the family member can meet"
+    TIMES = "times", "Support is needed at times others cannot cover"
+    INTIMATE = "intimate", "The support is intimate and the person wants a family member to give it"
+    BELIEFS = "beliefs", "The person's religious or cultural beliefs"
+    PALLIATIVE = "palliative", "Palliative care"
+    EMERGENCY = "emergency", "An emergency or a short-term need"
+    OTHER = "other", "Another reason"
+
+
+class FamilyPaException(models.Model):
+    """A family member employed as a personal assistant: asked for with the conditions the
+    2014 Regulations set (the person and the family member both agree, and the family
+    member can meet the needs) and at least one of the circumstances, and decided by a
+    named approver or the panel. A family member who lives with the person needs no PVG
+    check."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="family_pas")
+    line = models.ForeignKey(SupportLine, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="family_pas")
+    family_member = models.CharField("the family member's name", max_length=150)
+    relationship = models.CharField("how they are related", max_length=100)
+    lives_with_person = models.BooleanField("lives with the person", default=False)
+    both_agree = models.BooleanField("the person and the family member both agree", default=False)
+    can_meet_needs = models.BooleanField("the family member can meet the person's needs",
+                                         default=False)
+    circumstances = models.JSONField(default=list)
+    other_reason = models.CharField("the other reason", max_length=300, blank=True)
+    reason = models.TextField("why, in the person's situation", max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_by_panel = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("reasons for the decision", blank=True, max_length=2000)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.family_member} ({self.relationship}) as a personal assistant"
+
+    @property
+    def pvg_needed(self) -> bool:
+        """PVG membership is the PA's duty, except for a family member living with the person."""
+        return not self.lives_with_person
+
+    @property
+    def circumstance_labels(self) -> list[str]:
+        return [FamilyCircumstance(c).label for c in self.circumstances
+                if c in FamilyCircumstance.values]

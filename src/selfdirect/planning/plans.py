@@ -33,6 +33,8 @@ from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.models import Person
 from selfdirect.planning.models import (
     AgreedHow,
+    FamilyCircumstance,
+    FamilyPaException,
     OutcomeWithoutSupport,
     SupportLine,
     SupportPlan,
@@ -229,6 +231,12 @@ def plan_problems(plan: SupportPlan) -> dict[str, list[str]]:
                 f"{line.what} (option {line.option}) needs a plan for when it breaks down")
     if not lines:
         problems.setdefault("lines", []).append("The plan has no support lines")
+    for exception in plan.family_pas.all():
+        if exception.status != FamilyPaException.Status.APPROVED and exception.line_id in {
+                line.pk for line in lines}:
+            problems.setdefault("family_pa", []).append(
+                f"Paying {exception.family_member} as a personal assistant is "
+                f"{exception.get_status_display().lower()}: it must be approved first")
     return problems
 
 
@@ -292,3 +300,77 @@ def plan_sign(*, actor: Any, plan: SupportPlan, expected_version: int) -> Suppor
         return _changed(actor, plan, "Signed off: the plan is agreed", content=False)
     return _changed(actor, plan, "Signed by " + ("the team manager" if plan.manager_signed_by_id
                                                   == actor.pk else "the worker"), content=False)
+
+
+# --- A family member as a personal assistant ----------------------------------------------
+
+
+@transaction.atomic
+def family_pa_request(*, actor: Any, plan: SupportPlan, expected_version: int,
+                      family_member: str, relationship: str, reason: str,
+                      circumstances: list[str], both_agree: bool, can_meet_needs: bool,
+                      lives_with_person: bool = False, other_reason: str = "",
+                      line: SupportLine | None = None) -> FamilyPaException:
+    """Ask for a family member to be paid as a personal assistant. The 2014 Regulations'
+    conditions (both agree; they can meet the needs) must hold, and at least one of the
+    circumstances must apply."""
+    require_perm(actor, "planning.write_plan", plan.person)
+    plan = _locked(plan, expected_version)
+    errors: dict[str, str] = {}
+    if not family_member.strip():
+        errors["family_member"] = "Enter the family member's name"
+    if not relationship.strip():
+        errors["relationship"] = "Say how they are related to the person, like daughter"
+    if not both_agree:
+        errors["both_agree"] = ("The person and the family member must both agree: the 2014 "
+                                "Regulations require it")
+    if not can_meet_needs:
+        errors["can_meet_needs"] = ("The family member must be able to meet the person's needs: "
+                                    "the 2014 Regulations require it")
+    chosen = [c for c in circumstances if c in FamilyCircumstance.values]
+    if not chosen or len(chosen) != len(circumstances):
+        errors["circumstances"] = "Select at least one of the circumstances that apply"
+    if FamilyCircumstance.OTHER in chosen and not other_reason.strip():
+        errors["other_reason"] = "Say what the other reason is"
+    if not reason.strip():
+        errors["reason"] = "Say why, in the person's situation"
+    if line is not None and line.plan_id != plan.pk:
+        errors["line"] = "Choose a support line of this plan"
+    if errors:
+        raise ValidationError(errors)
+    exception = FamilyPaException(
+        plan=plan, line=line, family_member=family_member.strip(),
+        relationship=relationship.strip(), lives_with_person=lives_with_person,
+        both_agree=True, can_meet_needs=True, circumstances=chosen,
+        other_reason=other_reason.strip(), reason=reason.strip(), requested_by=actor)
+    save_with_history(exception, actor=actor, reason="Family member as a PA: asked for")
+    _changed(actor, plan, f"Asked for {exception.family_member} ({exception.relationship}) to be "
+                          "paid as a personal assistant")
+    return exception
+
+
+@transaction.atomic
+def family_pa_decide(*, actor: Any, exception: FamilyPaException, approve: bool, reason: str,
+                     by_panel: bool = False) -> FamilyPaException:
+    """A named approver (a team manager), or the panel, decides; never whoever asked."""
+    person = exception.plan.person
+    if by_panel:
+        require_perm(actor, "allocation.sit_on_panel", person)
+    else:
+        require_perm(actor, "planning.manage_plan", person)
+    exception = FamilyPaException.objects.select_for_update().get(pk=exception.pk)
+    if exception.status != FamilyPaException.Status.REQUESTED:
+        raise ValidationError({"status": "This has already been decided"})
+    if exception.requested_by_id == actor.pk:
+        raise ValidationError({"status": "Someone other than the person who asked must decide"})
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "Give the reasons for the decision: the person "
+                                                  "will read them"})
+    exception.status = (FamilyPaException.Status.APPROVED if approve
+                        else FamilyPaException.Status.REFUSED)
+    exception.decided_by, exception.decided_at = actor, timezone.now()
+    exception.decided_by_panel = by_panel
+    exception.decision_reason = reason.strip()
+    save_with_history(exception, actor=actor,
+                      reason=f"Family member as a PA: {exception.get_status_display().lower()}")
+    return exception
