@@ -17,6 +17,7 @@ from selfdirect.allocation import services as allocation
 from selfdirect.core.money import pounds
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.planning.models import AgreedHow, SupportLine, SupportPlan
+from selfdirect.planning.services import option_choice_record
 from tests.allocation.matrix_budget import make_budget
 from tests.factories import TEST_PASSWORD
 from tests.matrix import ACTORS
@@ -38,6 +39,10 @@ def setting(cast):
     outcomes = [PersonalOutcome.objects.create(
         person=person, in_own_words=words, state=PersonalOutcome.State.AGREED,
         agreed_on=DAY, created_by=users["scot_social_worker"]) for words in (ALLOTMENT, WASHING)]
+    # Option 4: the person chose options 1, 2 and 3 for different support.
+    option_choice_record(actor=users["scot_social_worker"], person=person,
+                         options=["1", "2", "3"], decided_on=DAY,
+                         present="The person and her worker")
     return users, person, budget, outcomes
 
 

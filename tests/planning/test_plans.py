@@ -13,6 +13,7 @@ from selfdirect.allocation import services as allocation
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.planning import plans
 from selfdirect.planning.models import AgreedHow, SupportLine, SupportPlan
+from selfdirect.planning.services import option_choice_record as choice_record
 from tests.allocation.matrix_budget import make_budget
 
 DAY = datetime.date(2026, 11, 25)
@@ -31,6 +32,9 @@ def setting(cast):
         agreed_on=DAY, created_by=users["scot_social_worker"])
         for words in ("I want to get to the allotment twice a week",
                       "I want to wash and dress before my daughter's school run")]
+    # Option 4: some support by direct payment, some chosen, some arranged by the council.
+    choice_record(actor=users["scot_social_worker"], person=person, options=["1", "2", "3"],
+                  decided_on=DAY, present="The person and her worker")
     plan = plans.plan_start(actor=users["scot_social_worker"], person=person)
     return users, person, budget, outcomes, plan
 
@@ -163,3 +167,35 @@ def test_a_change_after_agreement_needs_agreeing_again(setting):
     plans.plan_sign(actor=users["scot_team_manager"], plan=plan, expected_version=plan.version)
     plan.refresh_from_db()
     assert plan.status == SupportPlan.Status.DRAFT  # signed as worker only, not agreed
+
+
+def test_lines_must_use_the_options_the_person_chose(setting):
+    users, person, budget, outcomes, plan = setting
+    choice_record(actor=users["scot_social_worker"], person=person, options=["3"],
+                  decided_on=DAY, present="The person and her worker")
+    add(users, plan, outcomes[0], option="1", what="Personal assistants", contingency="x")
+    add(users, plan, outcomes[1])
+    problems = plans.plan_problems(plan)
+    assert list(problems) == ["options"]
+    assert "Personal assistants is under option 1, but the person chose Option 3" in problems[
+        "options"][0]
+
+
+def test_agreeing_the_plan_makes_its_lines_the_services_charged_for(setting):
+    from selfdirect.charging.models import PlannedService
+
+    users, person, budget, outcomes, plan = setting
+    add(users, plan, outcomes[0], what="Day centre")
+    add(users, plan, outcomes[1], what="Morning personal care")
+    worker, manager = users["scot_social_worker"], users["scot_team_manager"]
+    plan.refresh_from_db()
+    plans.plan_agree_by_person(actor=worker, plan=plan, how=AgreedHow.MEETING, on=DAY,
+                               expected_version=plan.version)
+    plan.refresh_from_db()
+    plans.plan_sign(actor=worker, plan=plan, expected_version=plan.version)
+    plan.refresh_from_db()
+    plans.plan_sign(actor=manager, plan=plan, expected_version=plan.version)
+    services = PlannedService.objects.filter(person=person, ends_on__isnull=True)
+    assert sorted(services.values_list("description", flat=True)) == [
+        "Day centre", "Morning personal care"]
+    assert {s.source for s in services} == {f"support plan {plan.pk}"}

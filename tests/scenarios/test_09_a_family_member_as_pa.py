@@ -23,6 +23,7 @@ from selfdirect.allocation import services as allocation
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.planning import plans
 from selfdirect.planning.models import FamilyCircumstance, FamilyPaException
+from selfdirect.planning.services import option_choice_record
 from tests.allocation.matrix_budget import make_budget
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,8 @@ def test_iona_employs_her_daughter_with_a_named_approver(cast):
     outcome = PersonalOutcome.objects.create(
         person=iona, in_own_words="I want to stay in my own croft and get up when I choose",
         state=PersonalOutcome.State.AGREED, agreed_on=DAY, created_by=worker)
+    option_choice_record(actor=worker, person=iona, options=["1"], decided_on=DAY,
+                         present="Iona, her daughter Catriona, and her worker")
     plan = plans.plan_start(actor=worker, person=iona)
     line = plans.line_add(
         actor=worker, plan=plan, expected_version=plan.version, outcome=outcome,

@@ -39,7 +39,8 @@ class Option(models.TextChoices):
 class PlannedService(models.Model):
     """A service planned for the person, with its weekly cost: what a contribution can
     apply to. Free services are recorded too, so the page can say why nothing is charged.
-    (The support plan's lines will feed these once support planning is built.)"""
+    When a support plan is agreed its lines become the person's planned services
+    (``services.planned_services_from_plan``); before that a worker records them here."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="planned_services")
     service_type = models.CharField("type of service", max_length=20, choices=ServiceType.choices)
@@ -48,6 +49,10 @@ class PlannedService(models.Model):
     weekly_cost = MoneyField("cost a week", help_text="In whole pence.")
     starts_on = models.DateField("starts on")
     ends_on = models.DateField("ends on", null=True, blank=True)
+    source = models.CharField(
+        max_length=50, blank=True,
+        help_text='Where it came from: "support plan 12" once a plan is agreed; empty when '
+                  "recorded by hand on the charging page.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -438,6 +438,32 @@ def planned_service_end(*, actor: Any, service: PlannedService,
     return service
 
 
+@transaction.atomic
+def planned_services_from_plan(*, actor: Any, person: Person, lines: list[Any], source: str,
+                               on: datetime.date) -> list[PlannedService]:
+    """An agreed support plan becomes the person's planned services from ``on``: every
+    service in force is ended the day before, each of the plan's lines (``what``,
+    ``service_type``, ``option``, ``weekly_cost``) starts on ``on``, and the contribution is
+    worked out again from then, once."""
+    require_perm(actor, "charging.record_services", person)
+    for service in person.planned_services.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)):
+        if service.starts_on >= on:
+            delete_with_history(service, actor=actor, reason=f"Replaced by {source}")
+        else:
+            service.ends_on = on - ONE_DAY
+            save_with_history(service, actor=actor, reason=f"Ended: replaced by {source}")
+    created = []
+    for line in lines:
+        service = PlannedService(person=person, service_type=line.service_type,
+                                 description=line.what[:200], option=line.option,
+                                 weekly_cost=line.weekly_cost, starts_on=on, source=source,
+                                 created_by=actor)
+        save_with_history(service, actor=actor, reason=f"From {source}")
+        created.append(service)
+    _recalculate_if_charging(actor, person, on, f"Services changed: {source} agreed")
+    return created
+
+
 # --- The financial assessment -------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from selfdirect.allocation.models import FundingStream, IndicativeBudget
 from selfdirect.allocation.selectors import person_current_budget
 from selfdirect.charging.catalogue import ServiceType
+from selfdirect.charging.services import planned_services_from_plan
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.outcomes.models import PersonalOutcome
@@ -40,6 +41,7 @@ from selfdirect.planning.models import (
     SupportPlan,
     WhoKind,
 )
+from selfdirect.planning.selectors import current_choice
 
 WEEKS_A_YEAR = 52
 
@@ -231,6 +233,17 @@ def plan_problems(plan: SupportPlan) -> dict[str, list[str]]:
                 f"{line.what} (option {line.option}) needs a plan for when it breaks down")
     if not lines:
         problems.setdefault("lines", []).append("The plan has no support lines")
+    choice = current_choice(plan.person)
+    if choice is None:
+        problems.setdefault("options", []).append(
+            "Record the person's choice of options first (if they make no choice, record "
+            "that: the law treats it as Option 3)")
+    else:
+        for line in lines:
+            if line.option not in choice.options:
+                problems.setdefault("options", []).append(
+                    f"{line.what} is under option {line.option}, but the person chose "
+                    f"{choice.label}: change the line, or record their new choice")
     for exception in plan.family_pas.all():
         if exception.status != FamilyPaException.Status.APPROVED and exception.line_id in {
                 line.pk for line in lines}:
@@ -297,7 +310,10 @@ def plan_sign(*, actor: Any, plan: SupportPlan, expected_version: int) -> Suppor
         SupportPlan.objects.filter(person=plan.person, status=SupportPlan.Status.AGREED).update(
             status=SupportPlan.Status.REPLACED)
         plan.status = SupportPlan.Status.AGREED
-        return _changed(actor, plan, "Signed off: the plan is agreed", content=False)
+        agreed = _changed(actor, plan, "Signed off: the plan is agreed", content=False)
+        planned_services_from_plan(actor=actor, person=plan.person, lines=list(plan.lines.all()),
+                                   source=f"support plan {plan.pk}", on=timezone.localdate())
+        return agreed
     return _changed(actor, plan, "Signed by " + ("the team manager" if plan.manager_signed_by_id
                                                   == actor.pk else "the worker"), content=False)
 
