@@ -22,6 +22,7 @@ from selfdirect.people.models import (
     Person,
     Relationship,
 )
+from selfdirect.planning.models import OptionChoice, SupportPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +181,10 @@ def test_demo_load_twice_gives_the_same_counts():
                               - FREE_BY_LAW[country]))
         assert free_only.exists()
         assert not FinancialAssessment.objects.filter(person__in=free_only).exists()
+    # The person's own choice of options (Option 4) and a plan being written.
+    own = OptionChoice.objects.get(person__user__username="edinburgh.person")
+    assert own.label == "Option 4 (options 1 and 3)"
+    assert SupportPlan.objects.filter(person=own.person, status="draft").exists()
     assert Authority.objects.get(code="S12000036").name == "City of Edinburgh Council"
     assert Authority.objects.get(code="E08000003").country == "england"
     for username, _ in demo_logins():

@@ -153,6 +153,7 @@ class Command(BaseCommand):
             self._assessments(authorities[EDINBURGH], users)
             self._budgets(authorities[EDINBURGH], users)
             self._charging(authorities, users)
+            self._planning(authorities[EDINBURGH], users)
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])
@@ -163,8 +164,10 @@ class Command(BaseCommand):
         from selfdirect.demo.assessments import delete_demo_records
         from selfdirect.demo.budgets import delete_demo_budgets
         from selfdirect.demo.charging import delete_demo_charging
+        from selfdirect.demo.planning import delete_demo_planning
 
         codes = [a.code for a in AUTHORITIES]
+        delete_demo_planning(authority_codes=codes)
         delete_demo_charging(authority_codes=codes)
         delete_demo_budgets(authority_codes=codes)
         delete_demo_records(authority_codes=codes)
@@ -377,6 +380,17 @@ class Command(BaseCommand):
             if made:
                 self.stdout.write(f"{demo.name}: planned services and charging for {made} people "
                                   "(assessed, free services only, declined, in progress, waiting).")
+
+    def _planning(self, authority: Authority, users: dict[str, User]) -> None:
+        from selfdirect.demo.planning import load_demo_planning
+
+        made = load_demo_planning(
+            authority=authority, worker=self._fresh(users["edinburgh.social_worker"]),
+            manager=self._fresh(users["edinburgh.team_manager"]),
+            person_with_login=Person.objects.get(user__username="edinburgh.person"))
+        if made:
+            self.stdout.write(f"{authority.name}: the person's choice of options and a plan "
+                              f"being written; {made} choices recorded.")
 
     def _superuser(self) -> None:
         self._user(SUPERUSER, "Demo", "Superuser", is_staff=True, is_superuser=True)
