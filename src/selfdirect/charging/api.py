@@ -10,16 +10,14 @@ involved: a number is refused with a message naming the field.
 """
 
 import datetime
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from pydantic import WithJsonSchema
 
+from selfdirect.api.money import MoneyText, with_money
 from selfdirect.api.permissions import AUTHENTICATED, api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.authorities.models import Authority, Country
@@ -47,7 +45,7 @@ from selfdirect.charging.models import (
     Waiver,
 )
 from selfdirect.charging.policy import NoChargingPolicy, charging_rules
-from selfdirect.core.money import pence_from_pounds, pounds
+from selfdirect.core.money import pounds
 from selfdirect.people.models import Person
 from selfdirect.people.selectors import person_get, person_record_get
 
@@ -59,9 +57,6 @@ DECIDE_WAIVER = "charging.decide_waiver"
 
 router = Router(tags=["charging"])
 
-# Money in a request: text in pounds and pence. Typed loosely so that a JSON number reaches
-# ``_pence`` and is refused there with a message naming the field (and documented as text).
-MoneyText = Annotated[Any, WithJsonSchema({"type": "string", "examples": ["120.50"]})]
 
 
 # --- Schemas -----------------------------------------------------------------------------
@@ -359,38 +354,6 @@ def _pounds(pence: int) -> str:
     return str(pounds(pence))
 
 
-def _pence(value: Any, field: str, what: str) -> int:
-    """Whole pence from ``value``, text in pounds; ValidationError naming ``field``."""
-    if not isinstance(value, str):
-        raise ValidationError({field: f'Give {what} as text in pounds and pence, like "120.50", '
-                                      "not as a number"})
-    try:
-        return pence_from_pounds(value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({field: f"Enter {what} in pounds and pence, like 120.50"}) from exc
-
-
-def _with_money(service: Callable[..., Any], money: dict[str, tuple[Any, str]],
-                **kwargs: Any) -> Any:
-    """Call ``service`` with the money fields converted to pence. Money that cannot be
-    read is reported with the service's own errors for the other fields: the service is
-    given an amount it refuses (-1), and nothing it did is kept."""
-    errors: dict[str, Any] = {}
-    for name, (value, what) in money.items():
-        try:
-            kwargs[name] = _pence(value, name, what)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-            kwargs[name] = -1
-    with transaction.atomic():
-        try:
-            result = service(**kwargs)
-        except ValidationError as exc:
-            found = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            raise ValidationError({**found, **errors}) from exc
-        if errors:
-            raise ValidationError(errors)
-    return result
 
 
 # --- Output ------------------------------------------------------------------------------
@@ -572,7 +535,7 @@ def planned_service_create(request: Any, person_id: int, payload: PlannedService
     person = _person(request, person_id, RECORD)
     data = payload.dict()
     cost = data.pop("weekly_cost")
-    service = _with_money(services.planned_service_add,
+    service = with_money(services.planned_service_add,
                           {"weekly_cost": (cost, "the cost a week")},
                           actor=request.user, person=person, **data)
     return Status(201, _service_out(service))
@@ -640,7 +603,7 @@ def income_create(request: Any, financial_assessment_id: int, payload: IncomeIn)
     assessment = _financial_assessment(request, financial_assessment_id, ASSESS)
     data = payload.dict()
     amount = data.pop("amount")
-    _with_money(services.income_add, {"amount": (amount, "the amount")},
+    with_money(services.income_add, {"amount": (amount, "the amount")},
                 actor=request.user, assessment=assessment, **data)
     return Status(201, _assessment_out(assessment))
 
@@ -654,7 +617,7 @@ def capital_create(request: Any, financial_assessment_id: int, payload: CapitalI
     assessment = _financial_assessment(request, financial_assessment_id, ASSESS)
     data = payload.dict()
     amount = data.pop("amount")
-    _with_money(services.capital_add, {"amount": (amount, "the amount")},
+    with_money(services.capital_add, {"amount": (amount, "the amount")},
                 actor=request.user, assessment=assessment, **data)
     return Status(201, _assessment_out(assessment))
 
@@ -669,7 +632,7 @@ def expense_create(request: Any, financial_assessment_id: int, payload: ExpenseI
     assessment = _financial_assessment(request, financial_assessment_id, ASSESS)
     data = payload.dict()
     amount = data.pop("amount")
-    _with_money(services.expense_add, {"amount": (amount, "the amount")},
+    with_money(services.expense_add, {"amount": (amount, "the amount")},
                 actor=request.user, assessment=assessment, **data)
     return Status(201, _assessment_out(assessment))
 
@@ -742,7 +705,7 @@ def waiver_create(request: Any, person_id: int, payload: WaiverIn) -> Any:
     if reduction is None:
         waiver = services.waiver_request(actor=request.user, person=person, **data)
     else:
-        waiver = _with_money(services.waiver_request,
+        waiver = with_money(services.waiver_request,
                              {"weekly_reduction": (reduction, "the reduction a week")},
                              actor=request.user, person=person, **data)
     return Status(201, _waiver_out(waiver))
