@@ -21,6 +21,8 @@ from selfdirect.outcomes import services as outcome_services
 from selfdirect.outcomes.models import OutcomeTerm
 from selfdirect.people.models import ConsentMethod, ConsentScope
 from selfdirect.people.services import consent_record
+from selfdirect.planning import plans
+from selfdirect.planning.models import SupportPlan
 from tests.carers import matrix as carers_matrix
 from tests.test_permission_matrix import ACTORS, NOT_FOUND, OK, REFUSED, row
 from tests.test_permission_matrix import MATRIX as PAGES
@@ -196,6 +198,26 @@ MATRIX = {
             eng_team_manager=NOT_FOUND, eng_finance_officer=NOT_FOUND),
     ("GET", "/api/authorities/{code}/charging-policy", None): row(
         OK, anonymous=UNAUTHENTICATED),
+    # Planning (planning/api.py): the options read as the person is seen; the choice and
+    # the plan written by the person's worker or team manager. Agreeing and signing pass
+    # the permission and are then refused by the plan's own rules (422: its budget is not
+    # agreed here), which is what shows the permission let them through.
+    ("GET", "/api/people/{id}/options", None): _VIEW,
+    ("POST", "/api/people/{id}/option-choices",
+     '{"options": ["3"], "decided_on": "{today}", "present": "The person and their worker"}'):
+        _staff_change(CREATED),
+    ("GET", "/api/people/{id}/plan", None): _VIEW,
+    ("POST", "/api/people/{id}/plan", None): _staff_change(CREATED),
+    ("POST", "/api/plans/{support_plan}/lines",
+     '{"version": {plan_version}, "what": "Day centre", "who_kind": "provider",'
+     ' "weekly_cost": "10.00", "option": "3", "service_type": "day_service"}'):
+        _staff_change(CREATED),
+    ("DELETE", "/api/plans/{support_plan}/lines/{line}", None): _staff_change(OK),
+    ("POST", "/api/plans/{support_plan}/agree", '{"version": {plan_version}}'): {
+        **_staff_change(422), "the_person": 422, "attorney_acting": 422,
+        "carer_viewing": NOT_FOUND},
+    ("POST", "/api/plans/{support_plan}/sign", '{"version": {plan_version}}'):
+        _staff_change(422),
 }
 
 
@@ -220,7 +242,9 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{int:financial_assessment_id}",
                                          "{financial_assessment}")
                                 .replace("{int:item_id}", "{item}")
-                                .replace("{int:waiver_id}", "{waiver}")))
+                                .replace("{int:waiver_id}", "{waiver}")
+                                .replace("{int:support_plan_id}", "{support_plan}")
+                                .replace("{int:line_id}", "{line}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -306,6 +330,18 @@ def _url(call, users, person):
         if path.endswith("/agree"):
             budget = allocation.budget_propose(actor=users["scot_social_worker"], budget=budget)
         url = url.replace("{budget}", str(budget.pk))
+    if method == "POST" and path == "/api/people/{id}/plan":
+        SupportPlan.objects.filter(person=person, status=SupportPlan.Status.DRAFT).delete()
+    if path == "/api/people/{id}/plan" and method == "GET" or "{support_plan}" in url:
+        plan = _draft_plan(users, person)
+        url = url.replace("{support_plan}", str(plan.pk))
+        if "{line}" in url:
+            line = plans.line_add(actor=users["scot_social_worker"], plan=plan,
+                                  expected_version=plan.version, what="Lunch club",
+                                  who_kind="community", weekly_cost=500, option="3",
+                                  service_type="meals")
+            plan.refresh_from_db()
+            url = url.replace("{line}", str(line.pk)) + f"?version={plan.version}"
     return _charging_url(path, users, person, url)
 
 
@@ -346,6 +382,12 @@ def _charging_url(path, users, person, url):
     if "{code}" in url:
         url = url.replace("{code}", person.authority.code)
     return url
+
+
+def _draft_plan(users, person):
+    """The person's support plan being written (started by their worker if there is none)."""
+    return (SupportPlan.objects.filter(person=person, status=SupportPlan.Status.DRAFT).first()
+            or plans.plan_start(actor=users["scot_social_worker"], person=person))
 
 
 def _chargeable_service(users, person):
@@ -413,6 +455,9 @@ def _body(body, person):
         body = body.replace("{panel_budget}", str(budget.pk))
     if body and "{today}" in body:
         body = body.replace("{today}", timezone.localdate().isoformat())
+    if body and "{plan_version}" in body:  # the version as the caller would have read it
+        plan = SupportPlan.objects.get(person=person, status=SupportPlan.Status.DRAFT)
+        body = body.replace("{plan_version}", str(plan.version))
     return body or ""
 
 
@@ -446,6 +491,8 @@ FRESH_PER_ACTOR = {
     ("DELETE", "/api/financial-assessments/{financial_assessment}/capital/{item}"),
     ("DELETE", "/api/financial-assessments/{financial_assessment}/expenses/{item}"),
     ("POST", "/api/waivers/{waiver}/decision"),
+    ("POST", "/api/people/{id}/plan"),
+    ("DELETE", "/api/plans/{support_plan}/lines/{line}"),
 }
 
 

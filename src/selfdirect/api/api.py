@@ -488,5 +488,6 @@ api.add_router("/people", people_router)
 api.add_router("", "selfdirect.allocation.api.router")  # tag "budgets"
 api.add_router("", "selfdirect.allocation.admin_api.router")  # tag "panel and questionnaire"
 api.add_router("", "selfdirect.charging.api.router")  # tag "charging"
+api.add_router("", "selfdirect.planning.api.router")  # tag "planning"
 
 __all__ = ["api"]

@@ -48,6 +48,8 @@ def with_money(service: Callable[..., Any], money: dict[str, tuple[Any, str]],
         try:
             result = service(**kwargs)
         except ValidationError as exc:
+            if not errors:
+                raise  # as it is, so a caller can tell its kind (a plan changed since read)
             found = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
             raise ValidationError({**found, **errors}) from exc
         if errors:
