@@ -18,38 +18,23 @@ from selfdirect.core.forms import (
     set_max_length,
     set_missing_message,
 )
-from selfdirect.core.money import pence_from_pounds
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 
 class _Form(GovukMessagesForm):
-    """GOV.UK messages that name each field; a question's own "select" message for radios."""
-
+    """GOV.UK messages that name each field; a question's own "select" message for radios;
+    amounts in pounds checked (``pounds_fields``) and passed on as typed."""
 
     def require(self, **messages: str) -> None:
         """The message for each named field left empty, where its label is a question."""
         for name, message in messages.items():
             set_missing_message(self.fields[name], message)
 
-    def clean(self) -> dict[str, Any]:
-        """Check amounts in pounds here too, so every mistake shows at once."""
-        data = super().clean() or {}
-        for name in getattr(self, "money_fields", ()):
-            value = data.get(name)
-            if not value:
-                continue
-            try:
-                pence_from_pounds(value)
-            except (TypeError, ValueError):
-                self.add_error(name, f"Enter {str(self.fields[name].label).lower()} in pounds and "
-                                     "pence, like 12.60")
-        return data
-
 
 class FundingLineForm(_Form):
-    money_fields = ("amount",)
+    pounds_fields = ("amount",)
     stream = radios(OTHER_STREAMS, "Where does the money come from?",
                     "Select where the money comes from")
     description = forms.CharField(label="What is it for?",
@@ -65,7 +50,7 @@ class FundingLineForm(_Form):
 
 
 class EmployerCostingForm(_Form):
-    money_fields = ("hourly_wage",)
+    pounds_fields = ("hourly_wage",)
     label = forms.CharField(label="Who is this for?",
                             help_text='A name or a label, like "Personal assistant 1"')
     hourly_wage = forms.CharField(label="Hourly wage")

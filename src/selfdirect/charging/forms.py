@@ -17,29 +17,11 @@ from selfdirect.core.forms import (
     set_max_length,
     set_missing_message,
 )
-from selfdirect.core.money import pence_from_pounds
 
 
 class _Form(GovukMessagesForm):
     """GOV.UK messages that name each field; amounts in pounds checked and turned into pence
     (``money_fields``), so every mistake shows at once."""
-
-    money_fields: tuple[str, ...] = ()
-
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in self.money_fields:
-            value = data.get(name)
-            if not value:
-                data[name] = None
-                continue
-            try:
-                data[name] = pence_from_pounds(value)
-            except (TypeError, ValueError):
-                self.add_error(name, f"Enter {str(self.fields[name].label).lower()} in pounds "
-                                     "and pence, like 12.60")
-        return data
 
 
 class PlannedServiceForm(_Form):

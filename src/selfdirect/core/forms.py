@@ -18,6 +18,8 @@ from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
+from selfdirect.core.money import pence_from_pounds
+
 _INPUT_CLASS = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
@@ -255,7 +257,15 @@ def radios(choices: list[tuple[str, str]], label: str, missing: str,
 
 class GovukMessagesForm(GovukForm):
     """A form whose fields get GOV.UK messages that name them (``apply_govuk_messages``),
-    after ``prepare`` has set their limits, prefixes, hints and missing messages."""
+    after ``prepare`` has set their limits, prefixes, hints and missing messages.
+
+    ``money_fields`` names text fields holding pounds and pence: ``clean`` turns each into
+    whole pence (``None`` when left empty). ``pounds_fields`` are checked the same way but
+    kept as the text typed, for services that take pounds. A mistake in either is an error
+    on that field naming it, shown with every other mistake at once."""
+
+    money_fields: tuple[str, ...] = ()
+    pounds_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,3 +274,20 @@ class GovukMessagesForm(GovukForm):
 
     def prepare(self) -> None:
         """Set limits, prefixes, hints and missing messages before the messages are made."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in (*self.money_fields, *self.pounds_fields):
+            value = data.get(name)
+            if not value:
+                if name in self.money_fields:
+                    data[name] = None
+                continue
+            try:
+                pence = pence_from_pounds(value)
+                if name in self.money_fields:
+                    data[name] = pence
+            except (TypeError, ValueError):
+                self.add_error(name, f"Enter {str(self.fields[name].label).lower()} in pounds "
+                                     "and pence, like 12.60")
+        return data
