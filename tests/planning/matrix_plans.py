@@ -9,6 +9,10 @@
   or their worker or team manager recording how the person agreed.
 - A decision that it may cost more than the budget (``planning.manage_plan``): the team
   managers of the person's council.
+- A request to pay a family member as a personal assistant is written like the plan; its
+  decision is a team manager's or a panel member's of the person's council
+  (``planning.manage_plan`` or ``allocation.sit_on_panel``).
+- The printable plan and its PDF follow seeing the plan.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ _WRITE = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
              eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND)
 _AGREE = {**_WRITE, "the_person": OK, "attorney_acting": OK, "carer_viewing": NOT_FOUND}
 _MANAGE = row(REFUSED, anonymous=SIGN_IN, scot_team_manager=OK, eng_team_manager=NOT_FOUND)
+_DECIDE = {**_MANAGE, "scot_panel_member": OK}
 
 MATRIX: dict[str, dict[str, int]] = {
     "person-plan": _VIEW,
@@ -39,11 +44,16 @@ MATRIX: dict[str, dict[str, int]] = {
     "plan-over-budget": _MANAGE,
     "plan-agree": _AGREE,
     "plan-sign": _WRITE,
+    "plan-family-pa-request": _WRITE,
+    "plan-family-pa-decide": _DECIDE,
+    "person-plan-print": _VIEW,
+    "person-plan-pdf": _VIEW,
 }
 
 
 def url_for(page: str, users: dict[str, Any], person: Any) -> str:
-    """A draft plan with one line and one agreed outcome (none for ``plan-start``)."""
+    """A draft plan with one line and one agreed outcome (none for ``plan-start``), and a
+    request to pay a family member as a personal assistant for its decision page."""
     import datetime
 
     from selfdirect.outcomes.models import PersonalOutcome
@@ -69,4 +79,13 @@ def url_for(page: str, users: dict[str, Any], person: Any) -> str:
         return reverse(page, args=[plan.pk, line.pk])
     if page == "plan-outcome-reason":
         return reverse(page, args=[plan.pk, outcome.pk])
+    if page in ("person-plan-print", "person-plan-pdf"):
+        return reverse(page, args=[person.pk])
+    if page == "plan-family-pa-decide":
+        plan.refresh_from_db()
+        exception = plans.family_pa_request(
+            actor=worker, plan=plan, expected_version=plan.version, family_member="Catriona",
+            relationship="daughter", reason="No agency covers the island",
+            circumstances=["limited_choice"], both_agree=True, can_meet_needs=True, line=line)
+        return reverse(page, args=[exception.pk])
     return reverse(page, args=[plan.pk])

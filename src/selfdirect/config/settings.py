@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "selfdirect.allocation",
     "selfdirect.charging",
     "selfdirect.planning",
+    "selfdirect.providers",
+    "selfdirect.spending",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

@@ -47,6 +47,8 @@ urlpatterns = [
     path("", include("selfdirect.allocation.urls")),
     path("", include("selfdirect.charging.urls")),
     path("", include("selfdirect.planning.urls")),
+    path("", include("selfdirect.providers.urls")),
+    path("", include("selfdirect.spending.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -28,7 +28,7 @@ from selfdirect.core.forms import (
 )
 from selfdirect.core.money import pence_from_pounds, pounds
 from selfdirect.outcomes.models import PersonalOutcome
-from selfdirect.planning.models import AgreedHow, SupportLine, WhoKind
+from selfdirect.planning.models import AgreedHow, FamilyCircumstance, SupportLine, WhoKind
 
 # The value of the outcome radio for a line that serves no single outcome.
 NO_OUTCOME = "none"
@@ -218,3 +218,89 @@ class RecordAgreementForm(_PlanForm):
             self.add_error("person_agreed_note", 'Say how the person agreed, like "by nodding '
                                                  'when asked, with their advocate"')
         return data
+
+
+# The value of the support line radio for a request not yet tied to a line.
+NO_LINE = "none"
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class FamilyPaRequestForm(_PlanForm):
+    """A family member paid as a personal assistant. Only whether they live with the
+    person is needed here; ``plans.family_pa_request`` checks the rest (the conditions,
+    the circumstances, the reasons) and names each field that is wrong, all at once."""
+
+    no_optional_marks = True
+
+    family_member = forms.CharField(label="The family member's name", required=False)
+    relationship = forms.CharField(label="How are they related to the person?", required=False,
+                                   help_text="For example, daughter, nephew or husband")
+    lives_with_person = radios(
+        YES_NO, "Does the family member live with the person?",
+        "Select yes if the family member lives with the person",
+        help_text="A family member who lives with the person does not need to be a member "
+                  "of the PVG scheme. Anyone else paid as a personal assistant does.")
+    both_agree = forms.BooleanField(
+        label="The person and the family member both agree to the arrangement", required=False)
+    can_meet_needs = forms.BooleanField(
+        label="The family member is able to meet the person's needs", required=False)
+    circumstances = forms.MultipleChoiceField(
+        label="Which circumstances apply?", required=False,
+        choices=list(FamilyCircumstance.choices), widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. At least one is needed.")
+    other_reason = forms.CharField(label="What is the other reason?", required=False)
+    reason = forms.CharField(
+        label="Why, in the person's situation?", required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text='For example, "No care agency covers the island, and none will travel"')
+    line = radios([], "Which personal assistant support line is it for? (optional)", "",
+                  required=False)
+
+    def __init__(self, *args: Any, lines: list[SupportLine], **kwargs: Any) -> None:
+        self.lines = {str(line.pk): line for line in lines}
+        super().__init__(*args, **kwargs)
+
+    def prepare(self) -> None:
+        super().prepare()
+        line = self.fields["line"]
+        assert isinstance(line, forms.ChoiceField)
+        line.choices = [*((pk, f"{item.what}{f' ({item.who_name})' if item.who_name else ''}")
+                          for pk, item in self.lines.items()),
+                        (NO_LINE, "Not for a support line yet")]
+        set_max_length(self.fields["family_member"], 150)
+        set_max_length(self.fields["relationship"], 100)
+        set_max_length(self.fields["other_reason"], 300)
+        set_max_length(self.fields["reason"], 2000)
+
+    @property
+    def conditions_fields(self) -> list[Any]:
+        """The two conditions, shown together in one fieldset."""
+        return [self["both_agree"], self["can_meet_needs"]]
+
+    def request_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "family_member": data.get("family_member", ""),
+            "relationship": data.get("relationship", ""),
+            "lives_with_person": data["lives_with_person"] == "yes",
+            "both_agree": bool(data.get("both_agree")),
+            "can_meet_needs": bool(data.get("can_meet_needs")),
+            "circumstances": list(data.get("circumstances") or []),
+            "other_reason": data.get("other_reason", ""),
+            "reason": data.get("reason", ""),
+            "line": self.lines.get(data.get("line") or ""),
+        }
+
+
+class FamilyPaDecideForm(GovukMessagesForm):
+    decision = radios([("approve", "Approve: the family member may be paid as a personal "
+                                   "assistant"),
+                       ("refuse", "Refuse")],
+                      "What is the decision?", "Select approve or refuse")
+    decision_reason = forms.CharField(
+        label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The person will read this.")
+
+    def prepare(self) -> None:
+        set_max_length(self.fields["decision_reason"], 2000)
+        set_missing_message(self.fields["decision_reason"], "Give the reasons for the decision")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -32,11 +33,19 @@ from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.models import Access, Person
 from selfdirect.people.rules import is_the_person, relationship_access
 from selfdirect.people.selectors import person_get, person_record_get
-from selfdirect.planning import plans
-from selfdirect.planning.models import AgreedHow, SupportLine, SupportPlan, WhoKind
+from selfdirect.planning import pdf, plans
+from selfdirect.planning.models import (
+    AgreedHow,
+    FamilyPaException,
+    SupportLine,
+    SupportPlan,
+    WhoKind,
+)
 from selfdirect.planning.plan_forms import (
     OPTION_CHOICES,
     ConfirmForm,
+    FamilyPaDecideForm,
+    FamilyPaRequestForm,
     OutcomeReasonForm,
     OverBudgetForm,
     RecordAgreementForm,
@@ -48,6 +57,7 @@ VIEW = "planning.view_options"
 WRITE = "planning.write_plan"
 AGREE = "planning.agree_own_plan"
 MANAGE = "planning.manage_plan"
+SIT = "allocation.sit_on_panel"
 
 CHANGED_MESSAGE = ("Someone else changed this plan after you opened it, so your change was "
                    "not saved. Check what changed, then save again if your change is still "
@@ -64,7 +74,8 @@ def _speaks_to_the_person(request: HttpRequest, person: Person) -> bool:
             or relationship_access(request.user, person) != Access.NONE)
 
 
-def _plan(request: HttpRequest, plan_id: int, permission: str) -> SupportPlan:
+def _plan(request: HttpRequest, plan_id: int,
+          permission: str | tuple[str, ...]) -> SupportPlan:
     return person_record_get(SupportPlan.objects.select_related("budget"), plan_id,
                              user=request.user, permission=permission, path=request.path,
                              not_found="No such plan.")
@@ -126,7 +137,7 @@ def _form_page(request: HttpRequest, plan: SupportPlan, form: forms.Form, *, tit
     return render(request, "planning/plan_form.html", {
         "person": person, "plan": plan, "form": form, "title": title, "submit": submit,
         "changes": changes, "back": _back(person),
-        "for_person": _speaks_to_the_person(request, person), **extra})
+        "for_person": _speaks_to_the_person(request, person)} | extra)
 
 
 def _save(request: HttpRequest, plan: SupportPlan, form: Any, data: QueryDict | None,
@@ -192,6 +203,9 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
     over = totals.over_budget_by
     return {
         "plan": plan, "draft": draft, "groups": groups,
+        "matters": pdf.how_support_is_given(person),
+        "family_pas": [_family_pa_row(request, e, person)
+                       for e in plan.family_pas.select_related("line", "decided_by")],
         "running": [_line_row(line, can_write) for line in lines if line.outcome_id is None],
         "totals": {
             "weekly": format_pounds(totals.weekly), "yearly": format_pounds(totals.yearly),
@@ -210,15 +224,30 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
             "agree": draft and not plan.person_agreed_on and user.has_perm(AGREE, person),
             "decide": draft and bool(over) and user.has_perm(MANAGE, person),
             "sign": can_write,
+            "family_pa": can_write,
         },
     }
 
 
-@permission_required(VIEW)
-@person_page
-def person_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan being written, else the one agreed; ``?plan=<id>`` shows an earlier one."""
-    person = person_get(user=request.user, person_id=pk, path=request.path, permission=VIEW)
+def _may_decide(user: Any, exception: FamilyPaException, person: Person) -> bool:
+    return (exception.status == FamilyPaException.Status.REQUESTED
+            and exception.requested_by_id != user.pk
+            and (user.has_perm(MANAGE, person) or user.has_perm(SIT, person)))
+
+
+def _family_pa_row(request: HttpRequest, exception: FamilyPaException,
+                   person: Person) -> dict[str, Any]:
+    return {
+        "exception": exception, "rows": pdf.family_pa_rows(exception),
+        "decide": (reverse("plan-family-pa-decide", args=[exception.pk])
+                   if _may_decide(request.user, exception, person) else ""),
+    }
+
+
+def _plans_of(request: HttpRequest, person: Person) -> tuple[list[SupportPlan],
+                                                              SupportPlan | None]:
+    """The person's plans, and the one to show: ``?plan=<id>``, else the plan being
+    written, else the one agreed, else the latest."""
     every = list(SupportPlan.objects.filter(person=person)
                  .select_related("budget", "worker_signed_by", "manager_signed_by",
                                  "over_budget_decided_by")
@@ -234,6 +263,15 @@ def person_plan(request: HttpRequest, pk: int) -> HttpResponse:
         current = (next((p for p in every if p.status == SupportPlan.Status.DRAFT), None)
                    or next((p for p in every if p.status == SupportPlan.Status.AGREED), None)
                    or next(iter(every), None))
+    return every, current
+
+
+@permission_required(VIEW)
+@person_page
+def person_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan being written, else the one agreed; ``?plan=<id>`` shows an earlier one."""
+    person = person_get(user=request.user, person_id=pk, path=request.path, permission=VIEW)
+    every, current = _plans_of(request, person)
     has_draft = any(p.status == SupportPlan.Status.DRAFT for p in every)
     context: dict[str, Any] = {
         "person": person, "for_person": _speaks_to_the_person(request, person),
@@ -485,6 +523,115 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
                       intro=intro)
 
 
+# --- A family member as a personal assistant ------------------------------------------------
+
+
+@permission_required(WRITE)
+def plan_family_pa_request(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Ask for a family member to be paid as a personal assistant, with the conditions
+    and circumstances of the 2014 Regulations."""
+    plan = _plan(request, plan_id, WRITE)
+    if finished := _finished(request, plan):
+        return finished
+    lines = list(plan.lines.filter(who_kind=WhoKind.PERSONAL_ASSISTANT))
+    data = _posted(request)
+    form = FamilyPaRequestForm(data, initial={"version": plan.version}, lines=lines)
+    done, changes = _save(
+        request, plan, form, data,
+        lambda: plans.family_pa_request(actor=request.user, plan=plan,
+                                        expected_version=form.expected_version,
+                                        **form.request_fields()),
+        "The request has been recorded. A team manager or the panel decides it.")
+    if done:
+        return done
+    person = plan.person
+    return render(request, "planning/plan_family_pa.html", {
+        "person": person, "plan": plan, "form": form, "changes": changes,
+        "back": _back(person), "for_person": _speaks_to_the_person(request, person),
+        "title": "Ask for a family member to be paid as a personal assistant",
+        "submit": "Send the request",
+        "intro": "The Self-directed Support (Direct Payments) (Scotland) Regulations 2014 "
+                 "allow a family member to be paid as a personal assistant when the person "
+                 "and the family member both agree, the family member can meet the needs, "
+                 "and at least one of the circumstances below applies. A team manager or "
+                 "the panel decides."})
+
+
+@permission_required(SIT)
+def plan_family_pa_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
+    """A team manager (a named approver) or a panel member decides a request. Team
+    managers sit on the panel too, so the page declares the panel permission; the record
+    is opened only for a team manager or panel member of the person's council, and the
+    service checks the one they decide as."""
+    plan_id = (FamilyPaException.objects.filter(pk=exception_id)
+               .values_list("plan_id", flat=True).first())
+    if plan_id is None:
+        raise Http404("No such request.")
+    plan = _plan(request, plan_id, (MANAGE, SIT))
+    person = plan.person
+    exception = plan.family_pas.select_related("line", "decided_by").get(pk=exception_id)
+    by_panel = not request.user.has_perm(MANAGE, person)
+    # A panel member who does not otherwise see the person goes back to the panel.
+    sees_plan = request.user.has_perm(VIEW, person)
+    back = _back(person) if sees_plan else reverse("panel-home")
+    if exception.status != FamilyPaException.Status.REQUESTED and request.method != "POST":
+        messages.info(request, "That request has already been decided.")
+        return redirect(back)
+    form = FamilyPaDecideForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plans.family_pa_decide(actor=request.user, exception=exception,
+                                   approve=form.cleaned_data["decision"] == "approve",
+                                   reason=form.cleaned_data["decision_reason"],
+                                   by_panel=by_panel)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your decision has been recorded.")
+            return redirect(back)
+    who = "as a member of the panel" if by_panel else "as a team manager"
+    return _form_page(
+        request, plan, form, changes=[], details=pdf.family_pa_rows(exception), back=back,
+        back_text="Back to the support plan" if sees_plan else "Back to the panel",
+        title=f"Decide: {exception.family_member} as a personal assistant",
+        submit="Record the decision",
+        intro=f"You are deciding {who}. Your name and your reasons are kept with the plan, "
+              "and the person will read them.")
+
+
+# --- The plan to print, and as a PDF ------------------------------------------------------------
+
+
+def _document(request: HttpRequest, pk: int) -> tuple[Person, SupportPlan]:
+    person = person_get(user=request.user, person_id=pk, path=request.path, permission=VIEW)
+    _, plan = _plans_of(request, person)
+    if plan is None:
+        raise Http404("There is no support plan yet.")
+    return person, plan
+
+
+@permission_required(VIEW)
+@person_page
+def person_plan_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan in plain English on one page with no navigation, for printing."""
+    person, plan = _document(request, pk)
+    return render(request, "planning/plan_print.html", {
+        "person": person, "plan": plan, "document": pdf.plan_document(plan, person)})
+
+
+@permission_required(VIEW)
+@person_page
+def person_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as a PDF, to send to a provider or keep."""
+    person, plan = _document(request, pk)
+    content = pdf.plan_pdf(pdf.plan_document(plan, person),
+                           compress=getattr(settings, "SELFDIRECT_PDF_COMPRESS", True))
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"support-plan-{person.pk}-{timezone.localdate():%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("people/<int:pk>/plan/", person_plan, name="person-plan"),
     path("people/<int:pk>/plan/start/", plan_start, name="plan-start"),
@@ -497,4 +644,10 @@ urlpatterns: list[URLPattern] = [
     path("plans/<int:plan_id>/over-budget/", plan_over_budget, name="plan-over-budget"),
     path("plans/<int:plan_id>/agree/", plan_agree, name="plan-agree"),
     path("plans/<int:plan_id>/sign/", plan_sign, name="plan-sign"),
+    path("plans/<int:plan_id>/family-pa/new/", plan_family_pa_request,
+         name="plan-family-pa-request"),
+    path("plans/family-pa/<int:exception_id>/decide/", plan_family_pa_decide,
+         name="plan-family-pa-decide"),
+    path("people/<int:pk>/plan/print/", person_plan_print, name="person-plan-print"),
+    path("people/<int:pk>/plan/pdf/", person_plan_pdf, name="person-plan-pdf"),
 ]

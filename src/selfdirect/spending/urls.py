@@ -1,0 +1,5 @@
+"""The spending pages."""
+
+from selfdirect.spending import views
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,47 @@
+"""Permission-matrix rows for the provider directory (see tests/test_permission_matrix.py).
+
+- The directory, a provider's page and the PA register: any staff member of an authority
+  and anyone with a portal (the person, and those they let see or act for them).
+- Adding and changing providers, marking the framework list: commissioners and
+  administrators.
+- "Find a provider for this person" follows seeing the person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
+
+_DIRECTORY = row(REFUSED, anonymous=SIGN_IN,
+                 **{a: OK for a in ACTORS if a.startswith(("scot_", "eng_"))},
+                 the_person=OK, carer_viewing=OK, attorney_acting=OK)
+_MANAGE = row(REFUSED, anonymous=SIGN_IN, scot_commissioner=OK, scot_administrator=OK,
+              eng_administrator=OK)
+_VIEW_PERSON = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
+                   scot_other_social_worker=NOT_FOUND, scot_team_manager=OK,
+                   scot_finance_officer=OK, eng_social_worker=NOT_FOUND,
+                   eng_team_manager=NOT_FOUND, eng_finance_officer=NOT_FOUND, the_person=OK,
+                   carer_viewing=OK, attorney_acting=OK)
+
+MATRIX: dict[str, dict[str, int]] = {
+    "provider-search": _DIRECTORY,
+    "provider-detail": _DIRECTORY,
+    "personal-assistants": _DIRECTORY,
+    "provider-add": _MANAGE,
+    "provider-edit": _MANAGE,
+    "provider-framework": _MANAGE,
+    "person-providers": _VIEW_PERSON,
+}
+
+
+def url_for(page: str, users: dict[str, Any], person: Any) -> str:
+    if page == "person-providers":
+        return reverse(page, args=[person.pk])
+    if page in ("provider-detail", "provider-edit", "provider-framework"):
+        from tests.providers.factories import provider_in
+
+        return reverse(page, args=[provider_in(person.authority).pk])
+    return reverse(page)
