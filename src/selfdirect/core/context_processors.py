@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.selectors import user_current_authority, user_roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -29,6 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("ras-calibration", "Resource allocation", None))
     if user.has_perm("charging.view_worklist"):
         items.append(("charging-worklist", "Charging", None))
+    if user.has_perm("spending.view_worklist"):
+        items.append(("spending-requests", "Spending requests", None))
+    if user.has_perm("providers.view_directory") and user_roles(user).is_staff_anywhere:
+        items.append(("provider-search", "Providers", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("portal.view_own_pages"):

@@ -154,6 +154,7 @@ class Command(BaseCommand):
             self._budgets(authorities[EDINBURGH], users)
             self._charging(authorities, users)
             self._planning(authorities[EDINBURGH], users)
+            self._providers(authorities)
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])
@@ -391,6 +392,14 @@ class Command(BaseCommand):
         if made:
             self.stdout.write(f"{authority.name}: the person's choice of options and a plan "
                               f"being written; {made} choices recorded.")
+
+    def _providers(self, authorities: dict[str, Authority]) -> None:
+        from selfdirect.providers.demo import load_demo_providers
+
+        for authority in authorities.values():
+            count = load_demo_providers(authority)
+            self.stdout.write(f"{authority.name}: {count} providers and personal assistants "
+                              "in the directory.")
 
     def _superuser(self) -> None:
         self._user(SUPERUSER, "Demo", "Superuser", is_staff=True, is_superuser=True)
