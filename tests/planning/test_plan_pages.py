@@ -20,8 +20,6 @@ from selfdirect.planning.models import AgreedHow, SupportLine, SupportPlan
 from selfdirect.planning.services import option_choice_record
 from tests.allocation.matrix_budget import make_budget
 from tests.factories import TEST_PASSWORD
-from tests.matrix import ACTORS
-from tests.planning import matrix_plans
 
 DAY = datetime.date(2026, 11, 25)
 ALLOTMENT = "I want to get to the allotment twice a week"
@@ -303,17 +301,3 @@ def test_the_person_sees_their_plan_and_may_agree_it_but_not_add_lines(setting):
     assert not plan.lines.exists()
     assert the_person.get(reverse("plan-sign", args=[plan.pk])).status_code == 403
     assert the_person.get(reverse("plan-agree", args=[plan.pk])).status_code == 200
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("page", sorted(matrix_plans.MATRIX))
-def test_permission_matrix(client, cast, page):
-    users, person = cast
-    url = matrix_plans.url_for(page, users, person)
-    got = {}
-    for actor in ACTORS:
-        client.logout()
-        if actor != "anonymous":
-            assert client.login(username=actor, password=TEST_PASSWORD)
-        got[actor] = client.get(url).status_code
-    assert got == matrix_plans.MATRIX[page]

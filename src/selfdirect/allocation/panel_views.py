@@ -42,7 +42,7 @@ from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.selectors import current_authority_for
 from selfdirect.core.forms import (
     GovukDateField,
     GovukForm,
@@ -138,16 +138,6 @@ class EnvelopeForm(GovukForm):
 # --- Loading ------------------------------------------------------------------------------
 
 
-def _authority(request: HttpRequest, permission: str) -> Authority:
-    """The user's current authority, if they hold ``permission`` there (else 403)."""
-    authority = user_current_authority(request)
-    if authority is None:
-        raise Http404("No authority.")
-    if not request.user.has_perm(permission, authority):
-        raise PermissionDenied
-    return authority
-
-
 def _meeting(request: HttpRequest, meeting_id: int) -> PanelMeeting:
     """The meeting, 404 unless the user sits on its authority's panel."""
     meeting = (PanelMeeting.objects.select_related("authority", "chair")
@@ -187,7 +177,7 @@ def _name(user: Any) -> str:
 
 @permission_required(SIT)
 def panel_home(request: HttpRequest) -> HttpResponse:
-    authority = _authority(request, SIT)
+    authority = current_authority_for(request, SIT)
     agenda = panel.panel_agenda(authority)
     year_start = panel.financial_year_start(timezone.localdate())
     figures = panel.envelope_figures(authority, year_start, agenda=agenda)
@@ -213,7 +203,7 @@ def _figures_display(figures: panel.EnvelopeFigures) -> dict[str, str]:
 
 @permission_required(SIT)
 def panel_meeting_create(request: HttpRequest) -> HttpResponse:
-    authority = _authority(request, SIT)
+    authority = current_authority_for(request, SIT)
     form = MeetingForm(request.POST or None, authority=authority)
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,7 +284,7 @@ def panel_decide(request: HttpRequest, meeting_id: int, budget_id: int) -> HttpR
 
 @permission_required(ENVELOPE)
 def panel_envelope(request: HttpRequest) -> HttpResponse:
-    authority = _authority(request, ENVELOPE)
+    authority = current_authority_for(request, ENVELOPE)
     form = EnvelopeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

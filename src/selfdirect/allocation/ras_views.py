@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django.utils import timezone
 from selfdirect.allocation import services
 from selfdirect.allocation.models import IndicativeBudget, RasAnswer, RasDomain, RasVersion
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.selectors import current_authority_for
 from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
 from selfdirect.core.money import format_pounds, pence_from_pounds, pounds
 from selfdirect.core.permissions import permission_required
@@ -88,15 +88,8 @@ class PointsForm(GovukForm):
 # --- Helpers ------------------------------------------------------------------------------
 
 
-def _authority(request: HttpRequest) -> Authority:
-    authority = user_current_authority(request)
-    if authority is None or not request.user.has_perm(PERM, authority):
-        raise PermissionDenied
-    return authority
-
-
 def _version(request: HttpRequest, version_id: int) -> tuple[Authority, RasVersion]:
-    authority = _authority(request)
+    authority = current_authority_for(request, PERM)
     version = RasVersion.objects.filter(pk=version_id, authority=authority).first()
     if version is None:
         raise Http404("No such version of the questionnaire.")
@@ -132,7 +125,7 @@ def _replaces_today(version: RasVersion) -> bool:
 def ras_versions(request: HttpRequest) -> HttpResponse:
     """Every version of the authority's questionnaire, with its date, price and budgets.
     With none yet, a button loads the default questionnaire as a draft (POST)."""
-    authority = _authority(request)
+    authority = current_authority_for(request, PERM)
     if request.method == "POST":
         if RasVersion.objects.filter(authority=authority).exists():
             messages.info(request, "The council already has a questionnaire: make a draft "

@@ -83,3 +83,18 @@ def user_current_authority(request: HttpRequest) -> Authority | None:
     authority = Authority.objects.filter(pk=authority_id).first()
     request._selfdirect_authority = authority  # type: ignore[attr-defined]
     return authority
+
+
+def current_authority_for(request: HttpRequest, permission: str) -> Authority:
+    """The authority the user is working in, when they hold ``permission`` there: the one
+    place an authority-wide page (a worklist, the panel, the questionnaire) finds its
+    authority. 404 with none; 403, saying what to do, when the role is held elsewhere."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    authority = user_current_authority(request)
+    if authority is None:
+        raise Http404("No authority.")
+    if not request.user.has_perm(permission, authority):
+        raise PermissionDenied("Switch to an authority where you hold this role.")
+    return authority

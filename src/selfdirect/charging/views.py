@@ -15,7 +15,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from selfdirect.authorities.models import Authority, Country
 from selfdirect.authorities.policy import FigureInForce, policy_figures_in_force
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.selectors import current_authority_for, user_current_authority
 from selfdirect.charging import selectors, services
 from selfdirect.charging.benefits import BenefitPrompt, benefit_prompts
 from selfdirect.charging.calculation import ChargingRules
@@ -367,18 +367,9 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
 # --- The worklist ----------------------------------------------------------------------------
 
 
-def _current_authority(request: HttpRequest, permission: str) -> Authority:
-    authority = user_current_authority(request)
-    if authority is None:
-        raise Http404("No authority.")
-    if not request.user.has_perm(permission, authority):
-        raise PermissionDenied("Switch to an authority where you hold this role.")
-    return authority
-
-
 @permission_required(WORKLIST)
 def charging_worklist(request: HttpRequest) -> HttpResponse:
-    authority = _current_authority(request, WORKLIST)
+    authority = current_authority_for(request, WORKLIST)
     worklist = selectors.charging_worklist(authority=authority, day=timezone.localdate())
     return render(request, "charging/worklist.html", {
         "authority": authority, "worklist": worklist,
@@ -479,7 +470,7 @@ def charging_policy(request: HttpRequest, authority_code: str) -> HttpResponse:
 
 @permission_required(RECALCULATE)
 def charging_recalculate(request: HttpRequest) -> HttpResponse:
-    authority = _current_authority(request, RECALCULATE)
+    authority = current_authority_for(request, RECALCULATE)
     form = RecalculateForm(request.POST or None)
     context: dict[str, Any] = {"authority": authority, "form": form}
     if request.method == "POST" and form.is_valid():

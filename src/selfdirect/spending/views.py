@@ -13,14 +13,14 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.selectors import current_authority_for, user_current_authority
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page, public
 from selfdirect.core.views import add_service_errors
@@ -144,18 +144,9 @@ def spending_request_decide(request: HttpRequest, request_id: int) -> HttpRespon
 # --- Requests waiting for a decision ----------------------------------------------------------
 
 
-def _current_authority(request: HttpRequest, permission: str) -> Authority:
-    authority = user_current_authority(request)
-    if authority is None:
-        raise Http404("No authority.")
-    if not request.user.has_perm(permission, authority):
-        raise PermissionDenied("Switch to an authority where you hold this role.")
-    return authority
-
-
 @permission_required(WORKLIST)
 def spending_requests(request: HttpRequest) -> HttpResponse:
-    authority = _current_authority(request, WORKLIST)
+    authority = current_authority_for(request, WORKLIST)
     waiting = selectors.requests_waiting(authority=authority, user=request.user)
     return render(request, "spending/requests.html", {
         "authority": authority, "rows": [_row(request, r, True) for r in waiting]})
@@ -200,7 +191,7 @@ def spending_challenge(request: HttpRequest, authority_code: str) -> HttpRespons
 
 @permission_required(MANAGE)
 def spending_rules_manage(request: HttpRequest) -> HttpResponse:
-    authority = _current_authority(request, MANAGE)
+    authority = current_authority_for(request, MANAGE)
     today = timezone.localdate()
     rules = spending_rules(authority, today)
     history = selectors.exclusion_history(authority=authority)
