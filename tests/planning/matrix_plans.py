@@ -13,6 +13,10 @@
   decision is a team manager's or a panel member's of the person's council
   (``planning.manage_plan`` or ``allocation.sit_on_panel``).
 - The printable plan and its PDF follow seeing the plan.
+- Referring an Option 2 or 3 line to a provider is written like the plan.
+- The referrals pages are for the people who work for a provider
+  (``planning.respond_to_referral``): scot_provider_user works for the provider the line
+  is referred to; every other actor is refused (they work for no provider).
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "plan-family-pa-decide": _DECIDE,
     "person-plan-print": _VIEW,
     "person-plan-pdf": _VIEW,
+    "plan-line-refer": _WRITE,
+    "provider-referrals": row(REFUSED, anonymous=SIGN_IN, scot_provider_user=OK),
+    "provider-referral": row(REFUSED, anonymous=SIGN_IN, scot_provider_user=OK),
 }
 
 
@@ -81,6 +88,23 @@ def url_for(page: str, users: dict[str, Any], person: Any) -> str:
         return reverse(page, args=[plan.pk, outcome.pk])
     if page in ("person-plan-print", "person-plan-pdf"):
         return reverse(page, args=[person.pk])
+    if page in ("plan-line-refer", "provider-referrals", "provider-referral"):
+        from selfdirect.planning.referrals import referral_send
+        from selfdirect.providers.models import ProviderMember
+        from tests.providers.factories import provider_in
+
+        plan.refresh_from_db()
+        day_centre = plans.line_add(actor=worker, plan=plan, expected_version=plan.version,
+                                    outcome=outcome, what="Day centre", who_kind="provider",
+                                    weekly_cost=4000, option="3", service_type="day_service")
+        if page == "plan-line-refer":
+            return reverse(page, args=[day_centre.pk])
+        provider = provider_in(person.authority, districts=[], service_types=["day_service"])
+        referral = referral_send(actor=worker, line=day_centre, provider=provider)
+        ProviderMember.objects.create(provider=provider, user=users["scot_provider_user"])
+        if page == "provider-referrals":
+            return reverse(page)
+        return reverse(page, args=[referral.pk])
     if page == "plan-family-pa-decide":
         plan.refresh_from_db()
         exception = plans.family_pa_request(

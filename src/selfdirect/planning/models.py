@@ -269,3 +269,38 @@ class FamilyPaException(models.Model):
     def circumstance_labels(self) -> list[str]:
         return [FamilyCircumstance(c).label for c in self.circumstances
                 if c in FamilyCircumstance.values]
+
+
+class Referral(models.Model):
+    """A support line sent to a provider (Options 2 and 3): the provider accepts, or
+    declines with a reason. A provider off the council's framework list, or not working in
+    the person's area, can still be chosen under Option 2 with the decision recorded."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Waiting for the provider"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    line = models.ForeignKey(SupportLine, on_delete=models.CASCADE, related_name="referrals")
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT,
+                                 related_name="referrals")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    message = models.TextField("what the provider needs to know", blank=True, max_length=2000)
+    chosen_despite = models.TextField(
+        "why this provider is chosen although it is off the framework list or outside the area",
+        blank=True, max_length=2000)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField("why the provider declined", blank=True, max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.line} to {self.provider} ({self.get_status_display().lower()})"

@@ -160,9 +160,14 @@ def _save(request: HttpRequest, plan: SupportPlan, form: Any, data: QueryDict | 
 # --- The plan ------------------------------------------------------------------------------
 
 
-def _line_row(line: SupportLine, can_write: bool) -> dict[str, Any]:
+def _line_row(line: SupportLine, can_write: bool, can_refer: bool = False) -> dict[str, Any]:
     who = WhoKind(line.who_kind).label if line.who_kind in WhoKind.values else line.who_kind
+    referrals = list(line.referrals.all())
+    waiting = any(r.status in ("sent", "accepted") for r in referrals)
     return {
+        "referrals": referrals,
+        "refer": (reverse("plan-line-refer", args=[line.pk])
+                  if can_refer and line.option in ("2", "3") and not waiting else ""),
         "line": line, "who": who, "cost": format_pounds(line.weekly_cost),
         "hours": "" if line.hours_per_week is None else f"{line.hours_per_week.normalize():f}",
         "option": OPTION_LABELS.get(line.option, line.option),
@@ -181,7 +186,8 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
     user = request.user
     draft = plan.status == SupportPlan.Status.DRAFT
     can_write = draft and user.has_perm(WRITE, person)
-    lines = list(plan.lines.select_related("outcome"))
+    lines = list(plan.lines.select_related("outcome").prefetch_related("referrals__provider"))
+    can_refer = plan.status != SupportPlan.Status.REPLACED and user.has_perm(WRITE, person)
     reasons = {r.outcome_id: r for r in plan.reasons.select_related("recorded_by")}
     outcomes = _agreed_outcomes(person) if draft else []
     known = {o.pk for o in outcomes}
@@ -195,7 +201,8 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
             known.add(reason.outcome_id)
     groups = [{
         "outcome": o,
-        "lines": [_line_row(line, can_write) for line in lines if line.outcome_id == o.pk],
+        "lines": [_line_row(line, can_write, can_refer) for line in lines
+                  if line.outcome_id == o.pk],
         "reason": reasons.get(o.pk),
         "reason_url": reverse("plan-outcome-reason", args=[plan.pk, o.pk]) if can_write else "",
     } for o in outcomes]
@@ -206,7 +213,8 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
         "matters": pdf.how_support_is_given(person),
         "family_pas": [_family_pa_row(request, e, person)
                        for e in plan.family_pas.select_related("line", "decided_by")],
-        "running": [_line_row(line, can_write) for line in lines if line.outcome_id is None],
+        "running": [_line_row(line, can_write, can_refer) for line in lines
+                    if line.outcome_id is None],
         "totals": {
             "weekly": format_pounds(totals.weekly), "yearly": format_pounds(totals.yearly),
             "budget": None if totals.budget_yearly is None else format_pounds(totals.budget_yearly),

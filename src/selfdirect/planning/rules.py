@@ -13,6 +13,9 @@
   online; their worker may record an agreement made in a meeting or by phone.
 - ``planning.manage_plan``: the authority's team managers sign a plan off and decide
   when a plan may cost more than the budget.
+- ``planning.respond_to_referral``: the people who work for a provider (an active
+  ``providers.ProviderMember``) see the referrals sent to that provider, and only those,
+  and accept or decline them (object: a referral).
 """
 
 from __future__ import annotations
@@ -53,7 +56,20 @@ def is_team_manager(user: Any, obj: Any = None) -> bool:
     return roles.has(_person(obj).authority_id, Role.TEAM_MANAGER)
 
 
+@rules.predicate
+def works_for_the_provider(user: Any, referral: Any = None) -> bool:
+    from selfdirect.providers.models import ProviderMember
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    members = ProviderMember.objects.filter(user=user, active=True)
+    if referral is None:
+        return members.exists()
+    return members.filter(provider_id=referral.provider_id).exists()
+
+
 rules.add_perm("planning.view_options", can_view_options)
+rules.add_perm("planning.respond_to_referral", works_for_the_provider)
 rules.add_perm("planning.write_plan", can_record_choice)
 rules.add_perm("planning.agree_own_plan", can_act_for | can_record_choice)
 rules.add_perm("planning.manage_plan", is_team_manager)

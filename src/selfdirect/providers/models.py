@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -258,3 +259,21 @@ class PersonalAssistant(models.Model):
         expires = self.pvg_expires_on()
         return expires is not None and self.pvg_date is not None and (
             self.pvg_date <= day < expires)
+
+
+class ProviderMember(models.Model):
+    """A user who works for a provider: they see the referrals sent to it, and answer
+    them, and nothing else of the council's records."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="provider_memberships")
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "user"],
+                                               name="provider_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.provider}"
