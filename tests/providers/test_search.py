@@ -116,3 +116,12 @@ def test_the_search_takes_the_same_queries_for_5000_providers(world, django_asse
     top = results[0]
     assert top.unmet == 0
     assert {"speaks Urdu", "has female carers", "cooks halal food"} <= set(top.reasons)
+
+
+def test_a_language_named_twice_is_asked_for_once_in_its_first_spelling(world):
+    person = PersonFactory(authority=world.scot, postcode="EH1 1YZ")
+    Preferences.objects.create(person=person, carer_language="Urdu")
+    CommunicationNeed.objects.create(person=person, kind=NeedKind.PREFERRED_LANGUAGE,
+                                     detail="urdu")
+    CommunicationNeed.objects.create(person=person, kind=NeedKind.BSL_INTERPRETER)
+    assert needs_from_person(person).languages == ("Urdu", "BSL")

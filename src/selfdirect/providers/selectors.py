@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -85,7 +86,7 @@ def needs_from_person(person: Any, *, service_type: str = "",
 
     try:
         prefs = person.preferences
-    except Exception:  # noqa: BLE001 - no preferences recorded (RelatedObjectDoesNotExist)
+    except ObjectDoesNotExist:  # no preferences recorded
         prefs = None
     languages: list[str] = []
     if prefs is not None and prefs.carer_language.strip():
@@ -95,9 +96,11 @@ def needs_from_person(person: Any, *, service_type: str = "",
             languages.append("BSL")
         elif need.kind in (NeedKind.PREFERRED_LANGUAGE, NeedKind.OTHER_INTERPRETER) and need.detail:
             languages.append(need.detail.strip())
-    seen: set[str] = set()
-    unique = [lang for lang in languages
-              if not (lang.casefold() in seen or seen.add(lang.casefold()))]  # type: ignore[func-returns-value]
+    # Each language once, in order, the first spelling kept ("Urdu" and "urdu" are one).
+    first: dict[str, str] = {}
+    for lang in languages:
+        first.setdefault(lang.casefold(), lang)
+    unique = list(first.values())
     return Needs(
         authority=person.authority, district=postcode_district(person.postcode or ""),
         service_type=service_type, hours=hours,
