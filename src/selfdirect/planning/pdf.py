@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -25,7 +24,7 @@ from selfdirect.allocation.models import FundingStream
 from selfdirect.charging.catalogue import ServiceType
 from selfdirect.core.money import format_pounds
 from selfdirect.outcomes.models import PersonalOutcome
-from selfdirect.people.models import CarerGender, Person
+from selfdirect.people.models import CarerGender, Person, Preferences
 from selfdirect.planning import plans
 from selfdirect.planning.models import (
     AgreedHow,
@@ -86,10 +85,7 @@ def how_support_is_given(person: Person) -> list[tuple[str, str]]:
     """The person's cultural and personal preferences and communication needs, as rows
     (only those recorded)."""
     rows: list[tuple[str, str]] = []
-    try:
-        preferences = person.preferences  # type: ignore[attr-defined]
-    except ObjectDoesNotExist:
-        preferences = None
+    preferences = Preferences.objects.filter(person=person).first()
     if preferences is not None:
         for label, value in (
                 ("Food and cooking", preferences.food),

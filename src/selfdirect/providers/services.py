@@ -61,7 +61,7 @@ def clean_districts(values: list[str]) -> list[str]:
 def _check_choices(field: str, values: list[str], allowed: list[str], what: str) -> None:
     wrong = [v for v in values if v not in allowed]
     if wrong:
-        raise ValidationError({field: f"Select {what} from the list"})  # noqa: S608
+        raise ValidationError({field: f"Choose {what} only among those listed"})
 
 
 def _validate_provider(provider: Provider) -> None:
