@@ -12,6 +12,8 @@ from selfdirect.providers.models import (
     PersonalAssistant,
     Provider,
     ProviderAuthority,
+    ProviderLocation,
+    ProviderMember,
     ProviderService,
     ServiceArea,
 )
@@ -53,6 +55,26 @@ class ProviderAuthorityFactory(DjangoModelFactory):
 
     provider = factory.SubFactory(ProviderFactory)
     on_framework = True
+
+
+class ProviderLocationFactory(DjangoModelFactory):
+    class Meta:
+        model = ProviderLocation
+
+    provider = factory.SubFactory(ProviderFactory)
+    address = "1 Example Street"
+    town = "Edinburgh"
+    postcode = "EH6 5AB"
+
+
+class ProviderMemberFactory(DjangoModelFactory):
+    """Someone working for a provider (``user`` must be given, or one is made)."""
+
+    class Meta:
+        model = ProviderMember
+
+    provider = factory.SubFactory(ProviderFactory)
+    user = factory.SubFactory("tests.factories.UserFactory")
 
 
 class PersonalAssistantFactory(DjangoModelFactory):

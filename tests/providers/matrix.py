@@ -3,7 +3,10 @@
 - The directory, a provider's page and the PA register: any staff member of an authority
   and anyone with a portal (the person, and those they let see or act for them).
 - Adding and changing providers, marking the framework list: commissioners and
-  administrators.
+  administrators. So are keeping a provider up to date (its services, locations, areas in
+  the user's own council, inspection grades, the people who work for it) and adding PAs.
+- Withdrawing a PA's consent: commissioners and administrators of a council the PA covers
+  (the PA asked about covers Edinburgh, so Manchester's administrator is refused).
 - "Find a provider for this person" follows seeing the person.
 """
 
@@ -34,14 +37,43 @@ MATRIX: dict[str, dict[str, int]] = {
     "provider-edit": _MANAGE,
     "provider-framework": _MANAGE,
     "person-providers": _VIEW_PERSON,
+    "provider-service-add": _MANAGE,
+    "provider-service-edit": _MANAGE,
+    "provider-location-add": _MANAGE,
+    "provider-location-remove": _MANAGE,
+    "provider-areas": _MANAGE,
+    "provider-grade-add": _MANAGE,
+    "provider-members": _MANAGE,
+    "provider-member-remove": _MANAGE,
+    "personal-assistant-add": _MANAGE,
+    "personal-assistant-withdraw": {**_MANAGE, "eng_administrator": REFUSED},
 }
+_OF_A_PROVIDER = ("provider-detail", "provider-edit", "provider-framework",
+                  "provider-service-add", "provider-location-add", "provider-areas",
+                  "provider-grade-add", "provider-members")
 
 
 def url_for(page: str, users: dict[str, Any], person: Any) -> str:
     if page == "person-providers":
         return reverse(page, args=[person.pk])
-    if page in ("provider-detail", "provider-edit", "provider-framework"):
-        from tests.providers.factories import provider_in
+    from tests.providers.factories import (
+        PersonalAssistantFactory,
+        ProviderLocationFactory,
+        ProviderMemberFactory,
+        provider_in,
+    )
 
-        return reverse(page, args=[provider_in(person.authority).pk])
-    return reverse(page)
+    if page == "personal-assistant-withdraw":
+        return reverse(page, args=[PersonalAssistantFactory(covers=[person.authority]).pk])
+    if page in ("provider-search", "provider-add", "personal-assistants",
+                "personal-assistant-add"):
+        return reverse(page)
+    provider = provider_in(person.authority)
+    if page in _OF_A_PROVIDER:
+        return reverse(page, args=[provider.pk])
+    if page == "provider-service-edit":
+        return reverse(page, args=[provider.pk, provider.services.get().pk])
+    if page == "provider-location-remove":
+        return reverse(page, args=[provider.pk, ProviderLocationFactory(provider=provider).pk])
+    member = ProviderMemberFactory(provider=provider)
+    return reverse(page, args=[provider.pk, member.pk])

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from selfdirect.authorities.models import Authority
 from selfdirect.charging.catalogue import ServiceType
-from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.providers.models import (
     Commitment,
     CoverTime,
@@ -22,6 +22,7 @@ from selfdirect.providers.models import (
     ProviderAuthority,
     ProviderGrade,
     ProviderLocation,
+    ProviderMember,
     ProviderService,
     ServiceArea,
 )
@@ -136,17 +137,26 @@ def provider_location_add(*, actor: Any, provider: Provider, address: str, postc
         validate_postcode(postcode)
     except ValidationError as exc:
         raise ValidationError({"postcode": exc.messages}) from exc
-    location = ProviderLocation(provider=provider, name=name, address=address, town=town,
-                                postcode=normalise_postcode(postcode))
+    location = ProviderLocation(provider=provider, name=name.strip(), address=address.strip(),
+                                town=town.strip(), postcode=normalise_postcode(postcode))
     save_with_history(location, actor=actor, reason="Location added")
     return location
 
 
 @transaction.atomic
+def provider_location_remove(*, actor: Any, location: ProviderLocation) -> None:
+    """The provider no longer works from ``location`` (its history keeps it)."""
+    require_perm(actor, MANAGE, location.provider)
+    delete_with_history(location, actor=actor, reason="Location removed")
+
+
+@transaction.atomic
 def provider_area_set(*, actor: Any, provider: Provider, authority: Authority,
                       districts: list[str]) -> ServiceArea:
-    """Where the provider works in ``authority`` (no districts: all of it)."""
+    """Where the provider works in ``authority`` (no districts: all of it): only the
+    authority's own commissioners and administrators."""
     require_perm(actor, MANAGE, provider)
+    require_perm(actor, MANAGE, authority)
     area = (ServiceArea.objects.filter(provider=provider, authority=authority).first()
             or ServiceArea(provider=provider, authority=authority))
     area.districts = clean_districts(districts)
@@ -158,6 +168,13 @@ def provider_area_set(*, actor: Any, provider: Provider, authority: Authority,
 def provider_grade_add(*, actor: Any, provider: Provider, theme: str, grade: str,
                        graded_on: datetime.date) -> ProviderGrade:
     require_perm(actor, MANAGE, provider)
+    theme, grade = " ".join(theme.split()), " ".join(grade.split())
+    if not theme:
+        raise ValidationError({"theme": "Enter the theme of the grade"})
+    if not grade:
+        raise ValidationError({"grade": "Enter the grade"})
+    if graded_on > datetime.date.today():
+        raise ValidationError({"graded_on": "Date of the inspection must be today or in the past"})
     row = ProviderGrade(provider=provider, theme=theme, grade=grade, graded_on=graded_on)
     save_with_history(row, actor=actor, reason="Inspection grade recorded")
     return row
@@ -206,6 +223,57 @@ def personal_assistant_consent_withdraw(*, actor: Any, pa: PersonalAssistant,
     """The PA no longer wants to be listed: they leave the register from ``day``."""
     if actor is None or not any(actor.has_perm(MANAGE, a) for a in pa.authorities.all()):
         raise PermissionDenied(f"Not allowed: {MANAGE}")
+    if pa.consent_given_on is not None and day < pa.consent_given_on:
+        raise ValidationError({"consent_withdrawn_on": (
+            f"Date consent was withdrawn must be on or after the date it was given, "
+            f"{pa.consent_given_on.day} {pa.consent_given_on:%B %Y}")})
     pa.consent_withdrawn_on = day
     save_with_history(pa, actor=actor, reason="Consent to be listed withdrawn")
     return pa
+
+
+def _user_by_email(email: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": "Enter the email address of their account"})
+    users = list(get_user_model().objects.filter(email__iexact=email, is_active=True)[:2])
+    if not users:
+        raise ValidationError({"email": (
+            "No account has that email address: they need an account before they can be "
+            "added")})
+    if len(users) > 1:
+        raise ValidationError({"email": (
+            "More than one account has that email address: ask an administrator to "
+            "add them")})
+    return users[0]
+
+
+@transaction.atomic
+def provider_member_add(*, actor: Any, provider: Provider, email: str) -> ProviderMember:
+    """Someone with an account starts working for ``provider``: they see the referrals
+    sent to it, and answer them."""
+    require_perm(actor, MANAGE, provider)
+    user = _user_by_email(email)
+    member = (ProviderMember.objects.select_for_update()
+              .filter(provider=provider, user=user).first())
+    if member is not None and member.active:
+        raise ValidationError({"email": f"{email.strip()} already works for {provider.name}"})
+    member = member or ProviderMember(provider=provider, user=user)
+    member.active = True
+    save_with_history(member, actor=actor, reason="Started working for the provider")
+    return member
+
+
+@transaction.atomic
+def provider_member_remove(*, actor: Any, member: ProviderMember) -> ProviderMember:
+    """Someone no longer works for the provider: they stop seeing its referrals at once.
+    The row stays (inactive) so its history says who worked there and when."""
+    require_perm(actor, MANAGE, member.provider)
+    member = ProviderMember.objects.select_for_update().get(pk=member.pk)
+    if not member.active:
+        raise ValidationError("They no longer work for the provider")
+    member.active = False
+    save_with_history(member, actor=actor, reason="Stopped working for the provider")
+    return member
