@@ -19,6 +19,25 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """The ledger balances after every test that used the database: every entry's lines
+    add up to nothing (``payments.ledger.ledger_problems``, one query). Runs after the
+    test body and before its database is rolled back, so it sees what the test wrote."""
+    result = yield
+    uses_database = item.get_closest_marker("django_db") is not None or bool(
+        _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+    if uses_database:
+        from selfdirect.payments.ledger import ledger_problems
+
+        problems = ledger_problems()
+        assert not problems, "The ledger does not balance:\n" + "\n".join(problems)
+    return result
+
+
 @dataclass
 class World:
     """Two authorities with staff of every role; people are added by each test."""

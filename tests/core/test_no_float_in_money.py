@@ -22,7 +22,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "selfdirect"
 FILES = [SRC / "core" / "money.py", *sorted((SRC / "allocation").glob("*.py")),
-         *sorted((SRC / "charging").glob("*.py"))]
+         *sorted((SRC / "charging").glob("*.py")), *sorted((SRC / "payments").glob("*.py"))]
 
 
 def _mentions_pence(node: ast.AST) -> bool:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "selfdirect.planning",
     "selfdirect.providers",
     "selfdirect.spending",
+    "selfdirect.payments",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("selfdirect.planning.urls")),
     path("", include("selfdirect.providers.urls")),
     path("", include("selfdirect.spending.urls")),
+    path("", include("selfdirect.payments.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

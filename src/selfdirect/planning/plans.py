@@ -42,6 +42,7 @@ from selfdirect.planning.models import (
     WhoKind,
 )
 from selfdirect.planning.selectors import current_choice
+from selfdirect.planning.signals import plan_agreed
 
 WEEKS_A_YEAR = 52
 
@@ -313,6 +314,7 @@ def plan_sign(*, actor: Any, plan: SupportPlan, expected_version: int) -> Suppor
         agreed = _changed(actor, plan, "Signed off: the plan is agreed", content=False)
         planned_services_from_plan(actor=actor, person=plan.person, lines=list(plan.lines.all()),
                                    source=f"support plan {plan.pk}", on=timezone.localdate())
+        plan_agreed.send(sender=SupportPlan, plan=agreed, actor=actor, on=timezone.localdate())
         return agreed
     return _changed(actor, plan, "Signed by " + ("the team manager" if plan.manager_signed_by_id
                                                   == actor.pk else "the worker"), content=False)

@@ -1,0 +1,5 @@
+"""Pages: filled in by its module owner."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
