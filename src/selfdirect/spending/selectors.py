@@ -39,3 +39,11 @@ def exclusion_history(*, authority: Authority) -> list[ExclusionEntry]:
     """Every entry of the authority's exclusion list, national and its own, newest first."""
     return list(entries_for(authority).select_related("authority", "recorded_by")
                 .order_by("-effective_from", "-pk"))
+
+
+def requests_waiting_count(*, authority: Authority, user: Any) -> int:
+    """How many requests wait for a decision among the people ``user`` may see in
+    ``authority`` (one query): the dashboard's count."""
+    visible = person_visible_queryset(user=user).filter(authority=authority)
+    return SpendingRequest.objects.filter(status=SpendingRequest.Status.REQUESTED,
+                                          person__in=visible.values("pk")).count()

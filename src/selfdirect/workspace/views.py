@@ -50,6 +50,9 @@ from selfdirect.people.selectors import (
     person_search,
     portal_people_queryset,
 )
+from selfdirect.planning.models import Referral
+from selfdirect.planning.referrals import referrals_for_member
+from selfdirect.spending.selectors import requests_waiting_count
 
 
 def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
@@ -71,6 +74,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if authority is not None and user.has_perm("charging.view_worklist", authority):
         context["charging_work"] = charging_work_counts(authority=authority,
                                                         day=timezone.localdate())
+    if authority is not None and user.has_perm("spending.view_worklist", authority):
+        context["spending_waiting"] = requests_waiting_count(authority=authority, user=user)
+    if user.has_perm("planning.respond_to_referral"):
+        context["referrals_waiting"] = referrals_for_member(user).filter(
+            status=Referral.Status.SENT).count()
     if user.has_perm("portal.view_own_pages"):
         context["portal_people"] = list(portal_people_queryset(user=user).select_related(
             "authority").order_by("family_name"))
