@@ -24,6 +24,7 @@ from selfdirect.people.services import consent_record
 from selfdirect.planning import plans
 from selfdirect.planning.models import SupportPlan
 from tests.carers import matrix as carers_matrix
+from tests.providers import matrix as providers_matrix
 from tests.test_permission_matrix import ACTORS, NOT_FOUND, OK, REFUSED, row
 from tests.test_permission_matrix import MATRIX as PAGES
 
@@ -68,6 +69,16 @@ _ASSESS_FINANCES_ADD = {**_staff_change(CREATED), "scot_finance_officer": CREATE
                         "eng_finance_officer": NOT_FOUND}
 
 _VIEW_MONEY = {**_VIEW, "carer_viewing": NOT_FOUND}
+
+# The provider directory (providers/api.py): searched and read by any staff member and
+# anyone with a portal, as the pages; added to, changed and imported into by commissioners
+# and administrators.
+_DIRECTORY = {**providers_matrix.MATRIX["provider-search"], "anonymous": UNAUTHENTICATED}
+_MANAGE_DIRECTORY = row(REFUSED, anonymous=UNAUTHENTICATED, scot_commissioner=OK,
+                        scot_administrator=OK, eng_administrator=OK)
+# Referrals (planning/referral_api.py): read and answered by the people who work for the
+# provider; scot_provider_user works for the one the line is referred to.
+_PROVIDER_STAFF = row(REFUSED, anonymous=UNAUTHENTICATED, scot_provider_user=OK)
 
 # (method, path, JSON body) -> expected status for each actor.
 MATRIX = {
@@ -218,6 +229,44 @@ MATRIX = {
         "carer_viewing": NOT_FOUND},
     ("POST", "/api/plans/{support_plan}/sign", '{"version": {plan_version}}'):
         _staff_change(422),
+    # Providers (providers/api.py).
+    ("GET", "/api/providers", None): _DIRECTORY,
+    ("GET", "/api/providers/{provider}", None): _DIRECTORY,
+    ("GET", "/api/providers/personal-assistants", None): _DIRECTORY,
+    ("GET", "/api/providers/open-referral", None): _DIRECTORY,
+    ("POST", "/api/providers/open-referral", '{"organization": []}'): _MANAGE_DIRECTORY,
+    ("POST", "/api/providers",
+     '{"name": "Leith Lunch Club", "services": [{"name": "Lunch club",'
+     ' "service_types": ["meals"]}]}'): {**_MANAGE_DIRECTORY, "scot_commissioner": CREATED,
+                                          "scot_administrator": CREATED,
+                                          "eng_administrator": CREATED},
+    ("PATCH", "/api/providers/{provider}", '{"phone": "0131 496 0001"}'): _MANAGE_DIRECTORY,
+    # Spending (spending/api.py): the rules for anyone signed in; the requests as the
+    # spending pages (tests/spending/matrix.py): seen as the person is seen, made by the
+    # person, whoever acts for them, their worker or a team manager, decided by the
+    # person's worker or a team manager (the request here is the person's own), waiting
+    # in the worklist of the authority's social workers and team managers.
+    ("GET", "/api/authorities/{code}/spending-rules", None): row(OK, anonymous=UNAUTHENTICATED),
+    ("GET", "/api/people/{id}/spending-requests", None): _VIEW,
+    ("POST", "/api/people/{id}/spending-requests",
+     '{"description": "A weekend of respite", "amount": "500.00",'
+     ' "outcome_id": {agreed_outcome}, "wanted_on": "{today}"}'): {
+        **_staff_change(CREATED), "the_person": CREATED, "attorney_acting": CREATED,
+        "carer_viewing": NOT_FOUND},
+    ("GET", "/api/spending-requests/{spending_request}", None): _VIEW,
+    ("POST", "/api/spending-requests/{spending_request}/decision",
+     '{"decision": "approved", "decision_reason": "It serves the outcome"}'):
+        _staff_change(OK),
+    ("GET", "/api/authorities/{code}/spending-requests", None): row(
+        REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=OK, scot_other_social_worker=OK,
+        scot_team_manager=OK, eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND),
+    # Referrals (planning/referral_api.py): sent and withdrawn as the plan is written.
+    ("POST", "/api/support-lines/{support_line}/referrals",
+     '{"provider_id": {referral_provider}}'): _staff_change(CREATED),
+    ("GET", "/api/referrals", None): _PROVIDER_STAFF,
+    ("GET", "/api/referrals/{referral}", None): _PROVIDER_STAFF,
+    ("POST", "/api/referrals/{referral}/response", '{"accept": true}'): _PROVIDER_STAFF,
+    ("POST", "/api/referrals/{referral}/withdraw", None): _staff_change(OK),
 }
 
 
@@ -244,7 +293,11 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{int:item_id}", "{item}")
                                 .replace("{int:waiver_id}", "{waiver}")
                                 .replace("{int:support_plan_id}", "{support_plan}")
-                                .replace("{int:line_id}", "{line}")))
+                                .replace("{int:line_id}", "{line}")
+                                .replace("{int:provider_id}", "{provider}")
+                                .replace("{int:request_id}", "{spending_request}")
+                                .replace("{int:support_line_id}", "{support_line}")
+                                .replace("{int:referral_id}", "{referral}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -342,7 +395,67 @@ def _url(call, users, person):
                                   service_type="meals")
             plan.refresh_from_db()
             url = url.replace("{line}", str(line.pk)) + f"?version={plan.version}"
-    return _charging_url(path, users, person, url)
+    return _directory_url(path, users, person, _charging_url(path, users, person, url))
+
+
+def _directory_url(path, users, person, url):
+    """The provider, spending request, support line or referral ``path`` names, made
+    through the services (a referral to a provider scot_provider_user works for)."""
+    from selfdirect.planning.referrals import referral_send
+    from selfdirect.providers.models import ProviderMember
+    from selfdirect.spending import services as spending
+    from tests.providers.factories import provider_in
+
+    if "{provider}" in url:
+        url = url.replace("{provider}", str(provider_in(person.authority).pk))
+    if "{spending_request}" in url:
+        made = spending.spending_request_make(
+            actor=users["the_person"], person=person, description="A weekend of respite",
+            amount=50000, outcome=_agreed_outcome(person),
+            wanted_on=timezone.localdate())
+        url = url.replace("{spending_request}", str(made.pk))
+    if "{support_line}" in url:
+        url = url.replace("{support_line}", str(_provider_line(users, person).pk))
+    if path.startswith("/api/referrals"):
+        provider = _referral_provider(person)
+        ProviderMember.objects.get_or_create(provider=provider, user=users["scot_provider_user"])
+        referral = referral_send(actor=users["scot_social_worker"],
+                                 line=_provider_line(users, person), provider=provider)
+        url = url.replace("{referral}", str(referral.pk))
+    return url
+
+
+def _agreed_outcome(person):
+    """One of the person's agreed outcomes (agreed with their worker if there is none)."""
+    from selfdirect.outcomes.models import PersonalOutcome
+
+    return (PersonalOutcome.objects.filter(person=person, state=PersonalOutcome.State.AGREED)
+            .first()
+            or PersonalOutcome.objects.create(
+                person=person, in_own_words="A break now and then",
+                created_by=person.allocated_worker, state=PersonalOutcome.State.AGREED,
+                agreed_on=timezone.localdate()))
+
+
+def _provider_line(users, person):
+    """A new Option 3 day-centre line in the person's draft plan."""
+    plan = _draft_plan(users, person)
+    return plans.line_add(actor=users["scot_social_worker"], plan=plan,
+                          expected_version=plan.version, what="Day centre",
+                          who_kind="provider", weekly_cost=4000, option="3",
+                          service_type="day_service")
+
+
+def _referral_provider(person):
+    """A day centre on the framework list of the person's authority, working in all of it."""
+    from selfdirect.providers.models import ProviderService
+    from tests.providers.factories import provider_in
+
+    found = ProviderService.objects.filter(name="Matrix day centre").first()
+    if found is not None:
+        return found.provider
+    return provider_in(person.authority, name="Matrix day centre",
+                       service_types=["day_service"])
 
 
 def _charging_url(path, users, person, url):
@@ -458,6 +571,10 @@ def _body(body, person):
     if body and "{plan_version}" in body:  # the version as the caller would have read it
         plan = SupportPlan.objects.get(person=person, status=SupportPlan.Status.DRAFT)
         body = body.replace("{plan_version}", str(plan.version))
+    if body and "{agreed_outcome}" in body:
+        body = body.replace("{agreed_outcome}", str(_agreed_outcome(person).pk))
+    if body and "{referral_provider}" in body:
+        body = body.replace("{referral_provider}", str(_referral_provider(person).pk))
     return body or ""
 
 
@@ -493,6 +610,10 @@ FRESH_PER_ACTOR = {
     ("POST", "/api/waivers/{waiver}/decision"),
     ("POST", "/api/people/{id}/plan"),
     ("DELETE", "/api/plans/{support_plan}/lines/{line}"),
+    ("POST", "/api/spending-requests/{spending_request}/decision"),
+    ("POST", "/api/support-lines/{support_line}/referrals"),
+    ("POST", "/api/referrals/{referral}/response"),
+    ("POST", "/api/referrals/{referral}/withdraw"),
 }
 
 

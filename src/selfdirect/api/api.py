@@ -489,5 +489,8 @@ api.add_router("", "selfdirect.allocation.api.router")  # tag "budgets"
 api.add_router("", "selfdirect.allocation.admin_api.router")  # tag "panel and questionnaire"
 api.add_router("", "selfdirect.charging.api.router")  # tag "charging"
 api.add_router("", "selfdirect.planning.api.router")  # tag "planning"
+api.add_router("", "selfdirect.planning.referral_api.router")  # tag "referrals"
+api.add_router("", "selfdirect.providers.api.router")  # tag "providers"
+api.add_router("", "selfdirect.spending.api.router")  # tag "spending"
 
 __all__ = ["api"]
