@@ -61,7 +61,7 @@ def date_fields(name, day):
 SERVICE = {"name": "Night support", "description": "Sleep-in and waking nights",
            "service_types": ["personal_care"], "female_carers": "on",
            "food_practices": ["kosher"], "times": ["nights", "weekends"],
-           "capacity_hours": "35", "capacity_places": "4"}
+           "capacity_hours": "35", "capacity_places": "4", "active": "on"}
 
 
 # ---- who may ----------------------------------------------------------------------------
@@ -210,6 +210,25 @@ def test_a_service_is_changed_and_the_search_sees_it(client, world):
     match = selectors.provider_search(needs=needs)[0]
     assert match.provider == provider and "cooks halal food" in match.reasons
     assert "hours not said; 4 places" in detail_text(client, provider)
+
+
+def test_a_withdrawn_service_leaves_the_search_and_is_marked_on_the_provider_page(client, world):
+    provider = provider_in(world.scot, service_types=["day_service"])
+    service = provider.services.get()
+    needs = selectors.Needs(authority=world.scot, service_type="day_service")
+    assert [m.provider for m in selectors.provider_search(needs=needs)] == [provider]
+    as_user(client, "scot_administrator")
+    url = reverse("provider-service-edit", args=[provider.pk, service.pk])
+    assert client.get(url).context["form"]["active"].value() is True
+    data = {**SERVICE, "name": service.name, "service_types": ["day_service"]}
+    data.pop("active", None)  # unticked: the box sends nothing
+    assert client.post(url, data).status_code == 302
+    service.refresh_from_db()
+    assert service.active is False
+    assert selectors.provider_search(needs=needs) == []
+    assert "Withdrawn" in detail_text(client, provider)
+    assert client.post(url, {**data, "active": "on"}).status_code == 302
+    assert [m.provider for m in selectors.provider_search(needs=needs)] == [provider]
 
 
 # ---- locations --------------------------------------------------------------------------

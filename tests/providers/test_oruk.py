@@ -36,7 +36,8 @@ def _data() -> dict[str, list[tuple]]:
             "registration_number", "commitments", "languages", "active")),
         "services": sorted(ProviderService.objects.values_list(
             "uuid", "provider__uuid", "name", "description", "service_types", "female_carers",
-            "male_carers", "food_practices", "times", "capacity_hours", "capacity_places")),
+            "male_carers", "food_practices", "times", "capacity_hours", "capacity_places",
+            "active")),
         "locations": sorted(ProviderLocation.objects.values_list(
             "uuid", "provider__uuid", "name", "address", "town", "postcode")),
         "grades": sorted(ProviderGrade.objects.values_list(
@@ -51,7 +52,11 @@ def _data() -> dict[str, list[tuple]]:
 def test_export_import_export_gives_the_same_document_and_data(world, tmp_path):
     load_demo_providers(world.scot)
     load_demo_providers(world.eng)
+    # One service withdrawn survives the round trip as withdrawn.
+    ProviderService.objects.filter(pk=ProviderService.objects.order_by("pk")[0].pk).update(
+        active=False)
     before = _data()
+    assert sum(1 for row in before["services"] if not row[-1]) == 1
     path = tmp_path / "providers.json"
     call_command("providers_export", str(path))
     first = path.read_text(encoding="utf-8")

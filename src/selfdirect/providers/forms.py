@@ -217,6 +217,10 @@ class ServiceForm(GovukMessagesForm):
     capacity_places = forms.IntegerField(label="Places free", required=False, min_value=0,
                                          max_value=100_000,
                                          help_text="Leave it empty if the provider has not said")
+    active = forms.BooleanField(
+        label="Offered now", required=False, initial=True,
+        help_text="Untick to withdraw the service: it stays on the provider's page, marked "
+                  "as withdrawn, and no longer comes up in the search")
 
     def prepare(self) -> None:
         number_input(self.fields["capacity_hours"], suffix="hours", width=5)
@@ -233,7 +237,7 @@ class ServiceForm(GovukMessagesForm):
                 "female_carers": service.female_carers, "male_carers": service.male_carers,
                 "food_practices": list(service.food_practices), "times": list(service.times),
                 "capacity_hours": service.capacity_hours,
-                "capacity_places": service.capacity_places}
+                "capacity_places": service.capacity_places, "active": service.active}
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -242,7 +246,7 @@ class ServiceForm(GovukMessagesForm):
                 "female_carers": data["female_carers"], "male_carers": data["male_carers"],
                 "food_practices": list(data["food_practices"]), "times": list(data["times"]),
                 "capacity_hours": data["capacity_hours"],
-                "capacity_places": data["capacity_places"]}
+                "capacity_places": data["capacity_places"], "active": data["active"]}
 
 
 class LocationForm(GovukMessagesForm):

@@ -154,6 +154,9 @@ class ProviderService(models.Model):
     capacity_hours = models.PositiveIntegerField("hours a week it can take on", null=True,
                                                  blank=True)
     capacity_places = models.PositiveIntegerField("places free", null=True, blank=True)
+    active = models.BooleanField(
+        "offered now", default=True,
+        help_text="A withdrawn service stays on the provider's page but leaves the search.")
     history = HistoricalRecords()
 
     class Meta:

@@ -102,12 +102,13 @@ def directory_export() -> dict[str, Any]:
             sid = str(s.uuid)
             doc["service"].append({
                 "id": sid, "organization_id": org, "name": s.name,
-                "description": s.description, "status": "active" if p.active else "inactive",
+                "description": s.description,
+                "status": "active" if p.active and s.active else "inactive",
                 "extensions": {EXT: {
                     "female_carers": s.female_carers, "male_carers": s.male_carers,
                     "food_practices": list(s.food_practices), "times": list(s.times),
                     "capacity_hours_a_week": s.capacity_hours,
-                    "capacity_places": s.capacity_places}},
+                    "capacity_places": s.capacity_places, "offered": s.active}},
             })
             for loc in locations:
                 doc["service_at_location"].append({"id": f"{sid}:{loc.uuid}", "service_id": sid,
@@ -210,7 +211,8 @@ def directory_import(doc: dict[str, Any]) -> int:
                 food_practices=list(s["extensions"][EXT]["food_practices"]),
                 times=list(s["extensions"][EXT]["times"]),
                 capacity_hours=s["extensions"][EXT]["capacity_hours_a_week"],
-                capacity_places=s["extensions"][EXT]["capacity_places"])
+                capacity_places=s["extensions"][EXT]["capacity_places"],
+                active=bool(s["extensions"][EXT].get("offered", True)))
             for s in services.get(org["id"], [])])
         locations = []
         for loc in places.get(org["id"], []):

@@ -179,8 +179,8 @@ def _service_match(needs: Needs, service: ProviderService) -> tuple[list[str], l
 
 
 def _match(needs: Needs, provider: Provider) -> Match | None:
-    services = [s for s in provider.services.all()
-                if not needs.service_type or needs.service_type in s.service_types]
+    services = [s for s in provider.services.all() if s.active
+                and (not needs.service_type or needs.service_type in s.service_types)]
     if not services:
         return None
     area = next(iter(provider.areas.all()), None) if needs.authority is not None else None

@@ -33,7 +33,7 @@ DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 PROVIDER_FIELDS = ("name", "description", "website", "phone", "email", "regulator",
                    "registration_number", "commitments", "languages", "active")
 SERVICE_FIELDS = ("name", "description", "service_types", "female_carers", "male_carers",
-                  "food_practices", "times", "capacity_hours", "capacity_places")
+                  "food_practices", "times", "capacity_hours", "capacity_places", "active")
 
 
 def clean_words(values: list[str]) -> list[str]:
@@ -123,7 +123,9 @@ def provider_service_update(*, actor: Any, service: ProviderService,
         if key in SERVICE_FIELDS:
             setattr(service, key, value)
     _validate_service(service)
-    save_with_history(service, actor=actor, reason="Service changed")
+    withdrawn = "active" in fields and not fields["active"]
+    save_with_history(service, actor=actor,
+                      reason="Service withdrawn" if withdrawn else "Service changed")
     return service
 
 
