@@ -4,6 +4,7 @@ from selfdirect.payments import (
     hours_views,
     monitoring_views,
     person_views,
+    reconciliation_views,
     recovery_views,
     run_views,
     switch_views,
@@ -11,4 +12,4 @@ from selfdirect.payments import (
 
 urlpatterns = [*run_views.urlpatterns, *person_views.urlpatterns, *hours_views.urlpatterns,
                *monitoring_views.urlpatterns, *recovery_views.urlpatterns,
-               *switch_views.urlpatterns]
+               *switch_views.urlpatterns, *reconciliation_views.urlpatterns]
