@@ -95,6 +95,7 @@ from tests.allocation import matrix as allocation_matrix  # noqa: E402
 from tests.assessments import matrix as assessment_matrix  # noqa: E402
 from tests.carers import matrix as carers_matrix  # noqa: E402
 from tests.charging import matrix as charging_matrix  # noqa: E402
+from tests.payments import matrix_person as payments_person_matrix  # noqa: E402
 from tests.payments import matrix_reports as payments_reports_matrix  # noqa: E402
 from tests.planning import matrix as planning_matrix  # noqa: E402
 from tests.planning import matrix_plans as plans_matrix  # noqa: E402
@@ -104,7 +105,7 @@ from tests.spending import matrix as spending_matrix  # noqa: E402
 
 DOMAIN_MATRICES = (assessment_matrix, portal_matrix, carers_matrix, allocation_matrix,
                    charging_matrix, planning_matrix, plans_matrix, providers_matrix,
-                   spending_matrix, payments_reports_matrix)
+                   spending_matrix, payments_reports_matrix, payments_person_matrix)
 ALL_PAGES = {**MATRIX}
 for _module in DOMAIN_MATRICES:
     assert not set(_module.MATRIX) & set(ALL_PAGES), "a page is in two matrices"

@@ -15,5 +15,7 @@ from selfdirect.planning.signals import plan_agreed
 def schedules_follow_plan(sender: Any, plan: SupportPlan, actor: Any, on: datetime.date,
                           **kwargs: Any) -> None:
     from selfdirect.payments.schedules import schedules_from_plan
+    from selfdirect.payments.switches import switches_follow_plan
 
     schedules_from_plan(actor=actor, plan=plan, on=on)
+    switches_follow_plan(actor=actor, plan=plan, on=on)

@@ -160,7 +160,8 @@ def _save(request: HttpRequest, plan: SupportPlan, form: Any, data: QueryDict | 
 # --- The plan ------------------------------------------------------------------------------
 
 
-def _line_row(line: SupportLine, can_write: bool, can_refer: bool = False) -> dict[str, Any]:
+def _line_row(line: SupportLine, can_write: bool, can_refer: bool = False,
+              can_switch: bool = False) -> dict[str, Any]:
     who = WhoKind(line.who_kind).label if line.who_kind in WhoKind.values else line.who_kind
     referrals = list(line.referrals.all())
     waiting = any(r.status in ("sent", "accepted") for r in referrals)
@@ -178,6 +179,9 @@ def _line_row(line: SupportLine, can_write: bool, can_refer: bool = False) -> di
         "needs_contingency": line.option in ("1", "2") and not line.contingency.strip(),
         "edit": reverse("plan-line-edit", args=[line.plan_id, line.pk]) if can_write else "",
         "remove": reverse("plan-line-remove", args=[line.plan_id, line.pk]) if can_write else "",
+        # A gap in care: the council arranges this direct-payment support for a while.
+        "switch": (reverse("switch-start", args=[line.plan.person_id]) + f"?line={line.pk}"
+                   if can_switch and line.option == "1" and line.weekly_cost > 0 else ""),
     }
 
 
@@ -188,6 +192,8 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
     can_write = draft and user.has_perm(WRITE, person)
     lines = list(plan.lines.select_related("outcome").prefetch_related("referrals__provider"))
     can_refer = plan.status != SupportPlan.Status.REPLACED and user.has_perm(WRITE, person)
+    can_switch = (plan.status == SupportPlan.Status.AGREED
+                  and user.has_perm("payments.switch_cover", person))
     reasons = {r.outcome_id: r for r in plan.reasons.select_related("recorded_by")}
     outcomes = _agreed_outcomes(person) if draft else []
     known = {o.pk for o in outcomes}
@@ -201,7 +207,7 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
             known.add(reason.outcome_id)
     groups = [{
         "outcome": o,
-        "lines": [_line_row(line, can_write, can_refer) for line in lines
+        "lines": [_line_row(line, can_write, can_refer, can_switch) for line in lines
                   if line.outcome_id == o.pk],
         "reason": reasons.get(o.pk),
         "reason_url": reverse("plan-outcome-reason", args=[plan.pk, o.pk]) if can_write else "",
@@ -213,7 +219,7 @@ def _plan_context(request: HttpRequest, plan: SupportPlan) -> dict[str, Any]:
         "matters": pdf.how_support_is_given(person),
         "family_pas": [_family_pa_row(request, e, person)
                        for e in plan.family_pas.select_related("line", "decided_by")],
-        "running": [_line_row(line, can_write, can_refer) for line in lines
+        "running": [_line_row(line, can_write, can_refer, can_switch) for line in lines
                     if line.outcome_id is None],
         "totals": {
             "weekly": format_pounds(totals.weekly), "yearly": format_pounds(totals.yearly),

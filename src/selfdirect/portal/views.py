@@ -91,6 +91,8 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         # Seeing the record is not seeing the person's money (a carer with view access).
         p.sees_charges = request.user.has_perm(  # type: ignore[attr-defined]
             "charging.view_charging", p)
+        p.sees_payments = request.user.has_perm(  # type: ignore[attr-defined]
+            "payments.view_payments", p)
     return render(request, "portal/home.html", {"people": people})
 
 
