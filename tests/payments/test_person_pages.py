@@ -260,7 +260,7 @@ def test_the_start_page_moves_the_start(client, paying):
 
 
 def test_the_payments_page_is_linked_for_those_who_may_see_it(client, paying):
-    users, person = paying[0], paying[1]
+    person = paying[1]
     record, home = reverse("person-detail", args=[person.pk]), reverse("portal-home")
     page = reverse("person-payments", args=[person.pk])
     plan_page = reverse("person-plan", args=[person.pk])
