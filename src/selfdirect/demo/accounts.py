@@ -48,7 +48,8 @@ ROLE_SHOWS: dict[str, str] = {
     "team_manager": "every person in the authority; allocates people to teams and workers",
     "panel_member": "the resource allocation panel's work; no person records",
     "finance_officer": ("every person in the authority; financial assessments, contributions "
-                        "and hardship waivers (the charging worklist), the budget envelope"),
+                        "and hardship waivers (the charging worklist), the budget envelope, "
+                        "payment runs and the reconciliation"),
     "provider_user": "a support provider's view; no person records",
     "commissioner": "commissioning and returns; no person records",
     "administrator": "the authority's settings and policy data; no person records",
@@ -58,13 +59,15 @@ _NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "edinburgh": {
         "social_worker": ("Morag", "Fraser"), "social_worker2": ("Callum", "Reid"),
         "team_manager": ("Fiona", "Stewart"), "panel_member": ("Iain", "Robertson"),
-        "finance_officer": ("Shona", "Murray"), "provider_user": ("Kirsty", "Paterson"),
+        "finance_officer": ("Shona", "Murray"), "finance_officer2": ("Ross", "Campbell"),
+        "provider_user": ("Kirsty", "Paterson"),
         "commissioner": ("Euan", "Hamilton"), "administrator": ("Alison", "Grant"),
     },
     "manchester": {
         "social_worker": ("Priya", "Shah"), "social_worker2": ("Tom", "Bradley"),
         "team_manager": ("Hannah", "Walsh"), "panel_member": ("Daniel", "Okafor"),
-        "finance_officer": ("Sarah", "Hughes"), "provider_user": ("Kelly", "Nolan"),
+        "finance_officer": ("Sarah", "Hughes"), "finance_officer2": ("Aisha", "Begum"),
+        "provider_user": ("Kelly", "Nolan"),
         "commissioner": ("Imran", "Hussain"), "administrator": ("Joanne", "Kershaw"),
     },
 }
@@ -85,6 +88,11 @@ def demo_staff() -> list[DemoStaff]:
         staff.append(DemoStaff(f"{authority.prefix}.social_worker2", first, last,
                                "social_worker", authority.code, 1,
                                ROLE_SHOWS["social_worker"] + f" ({authority.teams[1]})"))
+        first, last = names["finance_officer2"]
+        staff.append(DemoStaff(f"{authority.prefix}.finance_officer2", first, last,
+                               "finance_officer", authority.code, None,
+                               "a second finance officer: approves the payment runs the "
+                               "first one prepares"))
     for authority in AUTHORITIES:
         staff.append(DemoStaff("both.team_manager", "Jordan", "Ellis", "team_manager",
                                authority.code, 0, "team manager in both authorities: "

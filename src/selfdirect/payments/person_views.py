@@ -126,10 +126,9 @@ def _next_payment(schedule: Schedule, inputs: schedules.Inputs, paid: list[Payme
         return None
     first, last = first_last
     amounts = inputs.period(first, last)
-    earlier = [p for p in paid if p.period_start < first]
-    owed = sum(inputs.period(p.period_start, p.period_end).net for p in earlier)
-    settled = sum(p.amount - p.one_offs for p in earlier)
-    adjustment = owed - settled
+    adjustment = schedules.adjustment(
+        inputs, [(p.period_start, p.period_end, p.amount, p.one_offs) for p in paid
+                 if p.period_start < first])
     extra = sum(o.amount for o in one_offs if o.paid_in_id is None and o.due_on <= first)
     total = max(0, amounts.net + adjustment + extra)
     parts = [f"{format_pounds(amounts.gross)} for the period"]

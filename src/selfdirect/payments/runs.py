@@ -39,6 +39,7 @@ from selfdirect.payments.models import (
 )
 from selfdirect.payments.schedules import (
     Due,
+    adjustment,
     load_inputs,
     payee_accounts_on,
     periods_starting,
@@ -74,11 +75,9 @@ def _dues(authority: Authority, start: datetime.date, end: datetime.date) -> lis
     for schedule, first, last in sorted(wanted.values(), key=lambda w: (w[0].pk, w[1])):
         data = inputs[schedule.pk]
         earlier = [d for d in done[schedule.pk] if d[0] < first]
-        owed = sum(data.period(f, t).net for f, t, _a, _o in earlier)
-        settled = sum(amount - extra for _f, _t, amount, extra in earlier)
         items = one_offs.pop(schedule.pk, [])
         due = Due(schedule=schedule, period_start=first, period_end=last,
-                  amounts=data.period(first, last), adjustment=owed - settled,
+                  amounts=data.period(first, last), adjustment=adjustment(data, earlier),
                   one_offs=sum(i.amount for i in items), one_off_ids=tuple(i.pk for i in items))
         dues.append(due)
         done[schedule.pk].append((first, last, due.amount, due.one_offs))

@@ -148,6 +148,18 @@ class Due:
         return max(0, -self.total)
 
 
+def adjustment(data: Inputs,
+               earlier: Iterable[tuple[datetime.date, datetime.date, int, int]]) -> int:
+    """What the periods already paid are owed (positive) or were overpaid (negative) as
+    things now stand: what the inputs make them due, less what was paid for them (each
+    payment's amount less its one-off sums). ``earlier``: (first day, last day, amount,
+    one-offs) of each period paid before the one being worked out."""
+    paid = list(earlier)
+    owed = sum(data.period(first, last).net for first, last, _amount, _extra in paid)
+    settled = sum(amount - extra for _first, _last, amount, extra in paid)
+    return owed - settled
+
+
 def periods_starting(schedule: Schedule, start: datetime.date,
                      end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
     """The schedule's periods whose first day falls from ``start`` to ``end``."""

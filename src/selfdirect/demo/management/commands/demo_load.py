@@ -155,6 +155,7 @@ class Command(BaseCommand):
             self._charging(authorities, users)
             self._planning(authorities[EDINBURGH], users)
             self._providers(authorities)
+            self._payments(authorities[EDINBURGH], users)
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])
@@ -165,9 +166,11 @@ class Command(BaseCommand):
         from selfdirect.demo.assessments import delete_demo_records
         from selfdirect.demo.budgets import delete_demo_budgets
         from selfdirect.demo.charging import delete_demo_charging
+        from selfdirect.demo.payments import delete_demo_payments
         from selfdirect.demo.planning import delete_demo_planning
 
         codes = [a.code for a in AUTHORITIES]
+        delete_demo_payments(authority_codes=codes)
         delete_demo_planning(authority_codes=codes)
         delete_demo_charging(authority_codes=codes)
         delete_demo_budgets(authority_codes=codes)
@@ -400,6 +403,19 @@ class Command(BaseCommand):
             count = load_demo_providers(authority)
             self.stdout.write(f"{authority.name}: {count} providers and personal assistants "
                               "in the directory.")
+
+    def _payments(self, authority: Authority, users: dict[str, User]) -> None:
+        from selfdirect.demo.payments import load_demo_payments
+
+        glen = Person.objects.get(user__username="edinburgh.person")
+        made = load_demo_payments(
+            authority=authority, worker=self._fresh(users["edinburgh.social_worker"]),
+            manager=self._fresh(users["edinburgh.team_manager"]),
+            finance=self._fresh(users["edinburgh.finance_officer"]),
+            second_finance=self._fresh(users["edinburgh.finance_officer2"]), exclude=[glen.pk])
+        if made:
+            self.stdout.write(f"{authority.name}: {made} people with direct payments, this "
+                              "period's payment run paid, and the ledger.")
 
     def _superuser(self) -> None:
         self._user(SUPERUSER, "Demo", "Superuser", is_staff=True, is_superuser=True)
