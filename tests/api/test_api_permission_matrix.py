@@ -24,6 +24,7 @@ from selfdirect.people.services import consent_record
 from selfdirect.planning import plans
 from selfdirect.planning.models import SupportPlan
 from tests.carers import matrix as carers_matrix
+from tests.payments import matrix_person as payments_matrix
 from tests.providers import matrix as providers_matrix
 from tests.test_permission_matrix import ACTORS, NOT_FOUND, OK, REFUSED, row
 from tests.test_permission_matrix import MATRIX as PAGES
@@ -56,6 +57,8 @@ _SIGN_OFF = row(REFUSED, anonymous=UNAUTHENTICATED, scot_team_manager=OK,
 # cared for and those who see only the cared-for person's record.
 _CARER_PLAN = {**carers_matrix.MATRIX["carer-plan"], "anonymous": UNAUTHENTICATED}
 
+_FINANCE_RUNS = row(REFUSED, anonymous=UNAUTHENTICATED, scot_finance_officer=OK,
+                    eng_finance_officer=NOT_FOUND)
 _PANEL = row(REFUSED, anonymous=UNAUTHENTICATED, scot_panel_member=OK, scot_team_manager=OK,
              eng_team_manager=NOT_FOUND)
 _RAS_ADMIN = row(REFUSED, anonymous=UNAUTHENTICATED, scot_administrator=OK,
@@ -257,6 +260,19 @@ MATRIX = {
     ("POST", "/api/spending-requests/{spending_request}/decision",
      '{"decision": "approved", "decision_reason": "It serves the outcome"}'):
         _staff_change(OK),
+    # Payments (payments/api.py): a person's payments as their payments page; runs for the
+    # finance officers of the authority (Manchester's get 404 for Edinburgh's runs). The
+    # run approved is prepared by another Edinburgh finance officer; the run paid was
+    # approved already (it pays nobody: no schedules here).
+    ("GET", "/api/people/{id}/payments", None): {**payments_matrix.MATRIX["person-payments"],
+                                                 "anonymous": UNAUTHENTICATED},
+    ("GET", "/api/authorities/{code}/payment-runs", None): _FINANCE_RUNS,
+    ("POST", "/api/authorities/{code}/payment-runs",
+     '{"period_start": "{today}", "period_end": "{today}", "pay_on": "{today}"}'):
+        {**_FINANCE_RUNS, "scot_finance_officer": CREATED},
+    ("GET", "/api/payment-runs/{run}", None): _FINANCE_RUNS,
+    ("POST", "/api/payment-runs/{run}/approve", None): _FINANCE_RUNS,
+    ("POST", "/api/payment-runs/{run}/pay", None): _FINANCE_RUNS,
     ("GET", "/api/authorities/{code}/spending-requests", None): row(
         REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=OK, scot_other_social_worker=OK,
         scot_team_manager=OK, eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND),
@@ -297,7 +313,8 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{int:provider_id}", "{provider}")
                                 .replace("{int:request_id}", "{spending_request}")
                                 .replace("{int:support_line_id}", "{support_line}")
-                                .replace("{int:referral_id}", "{referral}")))
+                                .replace("{int:referral_id}", "{referral}")
+                                .replace("{int:run_id}", "{run}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -494,7 +511,28 @@ def _charging_url(path, users, person, url):
         url = url.replace("{waiver}", str(waiver.pk))
     if "{code}" in url:
         url = url.replace("{code}", person.authority.code)
+    if "{run}" in url:
+        run = _payment_run(users, person, approved=path.endswith("/pay"))
+        url = url.replace("{run}", str(run.pk))
     return url
+
+
+def _payment_run(users, person, *, approved):
+    """An empty run of the person's authority prepared by a finance officer who is not in
+    the matrix (and approved by another one, when ``approved``)."""
+    from selfdirect.authorities.models import Role
+    from selfdirect.payments import runs
+    from tests.factories import staff
+    from tests.payments.factories import originator
+
+    originator(person.authority)
+    preparer = staff(person.authority, Role.FINANCE_OFFICER, None)
+    run = runs.run_prepare(actor=preparer, authority=person.authority,
+                           period_start=timezone.localdate(), period_end=timezone.localdate(),
+                           pay_on=timezone.localdate())
+    if approved:
+        run = runs.run_approve(actor=staff(person.authority, Role.FINANCE_OFFICER, None), run=run)
+    return run
 
 
 def _draft_plan(users, person):
@@ -608,6 +646,7 @@ FRESH_PER_ACTOR = {
     ("DELETE", "/api/financial-assessments/{financial_assessment}/capital/{item}"),
     ("DELETE", "/api/financial-assessments/{financial_assessment}/expenses/{item}"),
     ("POST", "/api/waivers/{waiver}/decision"),
+    ("POST", "/api/payment-runs/{run}/approve"),
     ("POST", "/api/people/{id}/plan"),
     ("DELETE", "/api/plans/{support_plan}/lines/{line}"),
     ("POST", "/api/spending-requests/{spending_request}/decision"),

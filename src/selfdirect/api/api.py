@@ -494,3 +494,4 @@ api.add_router("", "selfdirect.providers.api.router")  # tag "providers"
 api.add_router("", "selfdirect.spending.api.router")  # tag "spending"
 
 __all__ = ["api"]
+api.add_router("", "selfdirect.payments.api.router")  # tag "payments"
