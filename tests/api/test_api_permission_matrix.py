@@ -82,6 +82,8 @@ _MANAGE_DIRECTORY = row(REFUSED, anonymous=UNAUTHENTICATED, scot_commissioner=OK
 # Referrals (planning/referral_api.py): read and answered by the people who work for the
 # provider; scot_provider_user works for the one the line is referred to.
 _PROVIDER_STAFF = row(REFUSED, anonymous=UNAUTHENTICATED, scot_provider_user=OK)
+_PROVIDER_HOURS = {**_PROVIDER_STAFF, "scot_finance_officer": NOT_FOUND,
+                   "eng_finance_officer": NOT_FOUND}
 
 # (method, path, JSON body) -> expected status for each actor.
 MATRIX = {
@@ -273,6 +275,16 @@ MATRIX = {
     ("GET", "/api/payment-runs/{run}", None): _FINANCE_RUNS,
     ("POST", "/api/payment-runs/{run}/approve", None): _FINANCE_RUNS,
     ("POST", "/api/payment-runs/{run}/pay", None): _FINANCE_RUNS,
+    # Delivered hours (payments/hours_api.py): the provider's staff, for lines referred to
+    # their provider and accepted; a finance officer of the person's council may record a
+    # week from a timesheet, but has no provider-level view. Recording passes the
+    # permission and is then refused by the line's own rule (422: its plan is a draft
+    # here), which is what shows the permission let them through.
+    ("GET", "/api/providers/{provider}/support-lines", None): _PROVIDER_HOURS,
+    ("GET", "/api/providers/{provider}/delivered-hours", None): _PROVIDER_HOURS,
+    ("POST", "/api/support-lines/{support_line}/delivered-hours",
+     '{"week_start": "{monday}", "hours": "5"}'): {
+        **_PROVIDER_HOURS, "scot_provider_user": 422, "scot_finance_officer": 422},
     ("GET", "/api/authorities/{code}/spending-requests", None): row(
         REFUSED, anonymous=UNAUTHENTICATED, scot_social_worker=OK, scot_other_social_worker=OK,
         scot_team_manager=OK, eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND),
@@ -423,6 +435,18 @@ def _directory_url(path, users, person, url):
     from selfdirect.spending import services as spending
     from tests.providers.factories import provider_in
 
+    if "delivered-hours" in path or path.endswith("/support-lines"):
+        # Hours are recorded on a line referred to scot_provider_user's provider and accepted.
+        from selfdirect.planning.referrals import referral_respond
+
+        provider = _referral_provider(person)
+        ProviderMember.objects.get_or_create(provider=provider, user=users["scot_provider_user"])
+        line = _provider_line(users, person)
+        referral_respond(actor=users["scot_provider_user"], accept=True,
+                         referral=referral_send(actor=users["scot_social_worker"], line=line,
+                                                provider=provider))
+        url = url.replace("{provider}", str(provider.pk)).replace("{support_line}",
+                                                                  str(line.pk))
     if "{provider}" in url:
         url = url.replace("{provider}", str(provider_in(person.authority).pk))
     if "{spending_request}" in url:
@@ -604,6 +628,10 @@ def _body(body, person):
         budget = IndicativeBudget.objects.filter(
             person=person, state=IndicativeBudget.State.PROPOSED, needs_panel=True).latest("pk")
         body = body.replace("{panel_budget}", str(budget.pk))
+    if body and "{monday}" in body:  # the week that has just begun
+        today = timezone.localdate()
+        body = body.replace("{monday}", (today - datetime.timedelta(days=today.weekday()))
+                            .isoformat())
     if body and "{today}" in body:
         body = body.replace("{today}", timezone.localdate().isoformat())
     if body and "{plan_version}" in body:  # the version as the caller would have read it

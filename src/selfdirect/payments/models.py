@@ -570,6 +570,8 @@ class Invoice(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_reason = models.TextField(
+        "why it was approved although the check found problems", blank=True, max_length=2000)
     history = HistoricalRecords()
 
     class Meta:
@@ -710,6 +712,9 @@ class Recovery(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    withdraw_reason = models.TextField("why it was withdrawn", blank=True, max_length=2000)
     history = HistoricalRecords()
 
     class Meta:

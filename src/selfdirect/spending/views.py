@@ -36,6 +36,7 @@ from selfdirect.spending.forms import (
 )
 from selfdirect.spending.models import SpendingRequest
 from selfdirect.spending.rulebook import spending_rules
+from selfdirect.spending.signals import request_made
 
 VIEW = "spending.view_requests"
 REQUEST = "spending.make_request"
@@ -89,6 +90,9 @@ def spending_request_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            origin = {key: request.GET[key] for key in ("shortfall",) if request.GET.get(key)}
+            request_made.send(sender=SpendingRequest, spending_request=made, actor=request.user,
+                              origin=origin)
             messages.success(request, "The request has been sent. The decision and its "
                                       "reasons will be shown here.")
             return redirect("spending-request-detail", made.pk)
