@@ -95,6 +95,8 @@ from tests.allocation import matrix as allocation_matrix  # noqa: E402
 from tests.assessments import matrix as assessment_matrix  # noqa: E402
 from tests.carers import matrix as carers_matrix  # noqa: E402
 from tests.charging import matrix as charging_matrix  # noqa: E402
+from tests.payments import matrix_hours as payments_hours_matrix  # noqa: E402
+from tests.payments import matrix_monitoring as payments_monitoring_matrix  # noqa: E402
 from tests.payments import matrix_person as payments_person_matrix  # noqa: E402
 from tests.payments import matrix_reports as payments_reports_matrix  # noqa: E402
 from tests.planning import matrix as planning_matrix  # noqa: E402
@@ -105,7 +107,8 @@ from tests.spending import matrix as spending_matrix  # noqa: E402
 
 DOMAIN_MATRICES = (assessment_matrix, portal_matrix, carers_matrix, allocation_matrix,
                    charging_matrix, planning_matrix, plans_matrix, providers_matrix,
-                   spending_matrix, payments_reports_matrix, payments_person_matrix)
+                   spending_matrix, payments_reports_matrix, payments_person_matrix,
+                   payments_hours_matrix, payments_monitoring_matrix)
 ALL_PAGES = {**MATRIX}
 for _module in DOMAIN_MATRICES:
     assert not set(_module.MATRIX) & set(ALL_PAGES), "a page is in two matrices"
