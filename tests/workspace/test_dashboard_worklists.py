@@ -59,3 +59,20 @@ def test_a_providers_staff_see_referrals_waiting_for_their_answer(client, cast):
     other = _home(client, "other_provider_staff")
     assert "waiting for your answer" not in other and "Referrals sent to you" in other
     assert "Referrals sent to you" not in _home(client, "scot_social_worker")
+
+
+def test_a_run_prepared_by_one_finance_officer_waits_on_the_others_home_page(client, cast):
+    from selfdirect.authorities.models import Role
+    from selfdirect.payments import runs
+    from tests.factories import staff
+
+    users, person = cast
+    staff(person.authority, Role.FINANCE_OFFICER, None, username="second_finance")
+    today = datetime.date.today()
+    runs.run_prepare(actor=users["scot_finance_officer"], authority=person.authority,
+                     period_start=today, period_end=today, pay_on=today)
+    assert "1 payment run waiting for your approval" in _home(client, "second_finance")
+    # Not for the one who prepared it, nor Manchester's finance officer, nor a worker.
+    for name in ("scot_finance_officer", "eng_finance_officer", "scot_social_worker"):
+        assert "waiting for your approval" not in _home(client, name)
+    assert reverse("payment-runs") in _home(client, "second_finance")  # the navigation

@@ -33,8 +33,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("spending-requests", "Spending requests", None))
     if user.has_perm("providers.view_directory") and user_roles(user).is_staff_anywhere:
         items.append(("provider-search", "Providers", None))
+    if user.has_perm("payments.run_payments"):
+        items.append(("payment-runs", "Payments", None))
     if user.has_perm("planning.respond_to_referral"):
         items.append(("provider-referrals", "Referrals", None))
+        items.append(("provider-hours", "Hours delivered", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("portal.view_own_pages"):

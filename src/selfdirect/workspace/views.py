@@ -29,6 +29,7 @@ from selfdirect.carers.selectors import offers_of_carer
 from selfdirect.charging.selectors import charging_work_counts
 from selfdirect.core.permissions import authenticated, permission_required, person_page
 from selfdirect.core.views import add_service_errors
+from selfdirect.payments.selectors import payments_work
 from selfdirect.people import services
 from selfdirect.people.forms import (
     AllocationForm,
@@ -76,6 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                                         day=timezone.localdate())
     if authority is not None and user.has_perm("spending.view_worklist", authority):
         context["spending_waiting"] = requests_waiting_count(authority=authority, user=user)
+    context["payments_work"] = payments_work(authority=authority, user=user)
     if user.has_perm("planning.respond_to_referral"):
         context["referrals_waiting"] = referrals_for_member(user).filter(
             status=Referral.Status.SENT).count()
