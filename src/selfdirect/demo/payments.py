@@ -123,13 +123,16 @@ def delete_demo_payments(*, authority_codes: list[str]) -> None:
         paid_in=None)
     m.Payment.objects.filter(run__authority__code__in=authority_codes).delete()
     PaymentRun.objects.filter(**where).delete()
-    for model in (m.OneOffPayment, m.ScheduleRate, m.TemporarySwitch, m.Recovery):
-        model.objects.filter(schedule__authority__code__in=authority_codes).delete()
+    by_schedule = {"schedule__authority__code__in": authority_codes}
+    m.OneOffPayment.objects.filter(**by_schedule).delete()
+    m.ScheduleRate.objects.filter(**by_schedule).delete()
+    m.TemporarySwitch.objects.filter(**by_schedule).delete()
+    m.Recovery.objects.filter(**by_schedule).delete()
     person = {"person__authority__code__in": authority_codes}
-    for model in (m.StatementLine,):
-        model.objects.filter(statement__person__authority__code__in=authority_codes).delete()
-    for model in (m.Statement, m.ReceiptsReturn, m.PayeeAccount):
-        model.objects.filter(**person).delete()
+    m.StatementLine.objects.filter(statement__person__authority__code__in=authority_codes).delete()
+    m.Statement.objects.filter(**person).delete()
+    m.ReceiptsReturn.objects.filter(**person).delete()
+    m.PayeeAccount.objects.filter(**person).delete()
     m.Schedule.objects.filter(**where).delete()
     line = {"line__plan__person__authority__code__in": authority_codes}
     m.InvoiceLine.objects.filter(**line).delete()

@@ -61,10 +61,10 @@ def _dues(authority: Authority, start: datetime.date, end: datetime.date) -> lis
         return []
     ids = list({key[0] for key in wanted})
     done: dict[int, list[tuple[datetime.date, datetime.date, int, int]]] = defaultdict(list)
-    for schedule_id, first, last, amount, one_offs in (
+    for schedule_id, first, last, amount, extra in (
             Payment.objects.filter(schedule_id__in=ids)
             .values_list("schedule_id", "period_start", "period_end", "amount", "one_offs")):
-        done[schedule_id].append((first, last, amount, one_offs))
+        done[schedule_id].append((first, last, amount, extra))
         wanted.pop((schedule_id, first), None)
     one_offs: dict[int, list[OneOffPayment]] = defaultdict(list)
     for item in OneOffPayment.objects.filter(schedule_id__in=ids, paid_in__isnull=True,

@@ -166,7 +166,7 @@ def periods_starting(schedule: Schedule, start: datetime.date,
     length = schedule.period_days
     offset = (start - schedule.starts_on).days
     index = max(0, -(-offset // length))
-    found = []
+    found: list[tuple[datetime.date, datetime.date]] = []
     while True:
         first = schedule.starts_on + datetime.timedelta(days=index * length)
         if first > end or (schedule.ends_on is not None and first > schedule.ends_on):
