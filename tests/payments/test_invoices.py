@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from selfdirect.authorities.models import Role
 from selfdirect.payments import hours, invoices, ledger
 from selfdirect.payments.models import Account, AccountKind, Entry, EntryKind, Invoice
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, staff
 from tests.payments.matrix_hours import WEEK, hours_setting, this_monday
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +86,13 @@ def test_more_hours_than_delivered_and_a_different_rate_are_problems_in_words(de
     queried = invoices.invoice_query(actor=finance, invoice=invoice,
                                      query="Please send the timesheets for the first week")
     assert queried.status == Invoice.Status.QUERIED
-    approved = invoices.invoice_approve(actor=finance, invoice=invoice,
-                                        reason="Timesheets show 70 hours; the rate rise was "
-                                               "agreed by the commissioner")
-    assert approved.status == Invoice.Status.APPROVED and approved.approved_by == finance
+    reason = "Timesheets show 70 hours; the rate rise was agreed by the commissioner"
+    with pytest.raises(ValidationError) as caught:  # entered by this officer: another approves
+        invoices.invoice_approve(actor=finance, invoice=invoice, reason=reason)
+    assert "another finance officer" in caught.value.message_dict["reason"][0]
+    second = staff(person.authority, Role.FINANCE_OFFICER, None, username="second_finance")
+    approved = invoices.invoice_approve(actor=second, invoice=invoice, reason=reason)
+    assert approved.status == Invoice.Status.APPROVED and approved.approved_by == second
     assert "the rate rise was agreed" in approved.approval_reason
     assert approved.history.latest().history_change_reason.startswith("Invoice approved: ")
 
@@ -167,9 +171,13 @@ def test_finance_enters_checks_approves_and_pays_on_the_pages(client, delivered)
     assert "80 hours are charged, but 70 hours were recorded" in page
     refused = client.post(response["Location"], {"action": "approve", "approve-reason": ""})
     assert refused.status_code == 200 and "say why the invoice" in refused.content.decode()
-    approved = client.post(response["Location"], {"action": "approve",
-                                                  "approve-reason": "Ten hours of cover "
-                                                                    "agreed by phone"})
+    reason = {"action": "approve", "approve-reason": "Ten hours of cover agreed by phone"}
+    own = client.post(response["Location"], reason)  # the officer who entered it
+    assert own.status_code == 200 and "another finance officer" in own.content.decode()
+    staff(person.authority, Role.FINANCE_OFFICER, None, username="second_finance")
+    client.logout()
+    assert client.login(username="second_finance", password=TEST_PASSWORD)
+    approved = client.post(response["Location"], reason)
     assert approved.status_code == 302
     paid = client.post(response["Location"], {"action": "pay"})
     assert paid.status_code == 302
@@ -179,11 +187,26 @@ def test_finance_enters_checks_approves_and_pays_on_the_pages(client, delivered)
     assert "INV-7" in listing and "£1,760.00" in listing
 
 
-def test_the_check_takes_four_queries(delivered, django_assert_num_queries):
+def test_the_check_takes_five_queries(delivered, django_assert_num_queries):
     users, person, line, provider, period = delivered
     invoice = receive(users, person, provider, period, [(line, "70", 2200)])
     invoice = Invoice.objects.select_related("provider").get(pk=invoice.pk)
     row = invoice.lines.get()
-    with django_assert_num_queries(4):  # the lines, delivered hours, referrals, the update
+    # The lines, delivered hours, hours on other invoices, referrals, the update.
+    with django_assert_num_queries(5):
         found = invoices.invoice_check(invoice)
     assert found == {row.pk: []}
+
+
+def test_hours_already_on_another_invoice_are_not_paid_twice(delivered):
+    users, person, line, provider, period = delivered
+    first = receive(users, person, provider, period, [(line, "70", 2200)])
+    assert invoices.invoice_problems(first) == []
+    invoices.invoice_approve(actor=users["scot_finance_officer"], invoice=first)
+    invoices.invoice_pay(actor=users["scot_finance_officer"], invoice=first)
+    again = receive(users, person, provider, period, [(line, "70", 2200)], reference="INV-0043")
+    (problem,) = invoices.invoice_problems(again)
+    assert "70 of the hours delivered in this period are already charged on invoice " \
+           "INV-0042, so 0 hours are left to charge" in problem
+    with pytest.raises(ValidationError):
+        invoices.invoice_approve(actor=users["scot_finance_officer"], invoice=again)

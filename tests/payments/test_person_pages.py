@@ -220,6 +220,22 @@ def test_the_days_before_the_first_period_can_be_paid_as_a_one_off(paying):
     assert paid.amount == 4 * (30000 - 2550) + 19608
 
 
+def test_moving_the_start_later_then_back_does_not_pay_the_days_twice(paying):
+    users, person, plan = paying
+    payee(users, person)
+    schedule = person.payment_schedules.get()
+    finance = users["scot_finance_officer"]
+    setup.schedule_start_set(actor=finance, schedule=schedule, reason="Payment cycle",
+                             starts_on=DAY + datetime.timedelta(days=14), pay_days_before=True)
+    assert OneOffPayment.objects.filter(schedule=schedule).count() == 1
+    schedule.refresh_from_db()
+    setup.schedule_start_set(actor=finance, schedule=schedule, starts_on=DAY,
+                             reason="The cycle was wrong")
+    assert not OneOffPayment.objects.filter(schedule=schedule).exists()
+    paid = _pay(users, person, DAY).payments.get()
+    assert (paid.one_offs, paid.amount) == (0, 4 * (30000 - 2550))
+
+
 def test_the_start_cannot_move_once_a_run_included_it_or_into_the_past(paying):
     users, person, plan = paying
     schedule = person.payment_schedules.get()

@@ -14,7 +14,14 @@ from selfdirect.allocation.models import FundingStream
 from selfdirect.authorities.models import Role
 from selfdirect.charging.models import Contribution
 from selfdirect.payments import bacs, ledger, runs, schedules
-from selfdirect.payments.models import AccountKind, BankFile, Entry, Payment, PaymentRun
+from selfdirect.payments.models import (
+    AccountKind,
+    BankFile,
+    Entry,
+    PayeeAccount,
+    Payment,
+    PaymentRun,
+)
 from tests.factories import staff
 from tests.payments.factories import DAY, agreed_plan, originator, payee
 
@@ -143,3 +150,39 @@ def test_a_correction_reverses_an_entry_and_the_ledger_still_balances(paying):
     assert ledger.ledger_problems() == []
     with pytest.raises(IntegrityError):
         ledger.entry_reverse(actor=users["scot_finance_officer"], entry=entry, reason="Twice")
+
+
+def test_a_period_missed_by_the_runs_is_paid_in_arrears_with_the_next(paying):
+    users, person, plan = paying
+    # No run was prepared for the first period: the next run pays it as well, once.
+    run = _approve_and_post(users, _run(users, person, start=DAY + 4 * WEEK))
+    council = person.payment_schedules.get(funding_stream=FundingStream.COUNCIL)
+    assert sorted(run.payments.filter(schedule=council).values_list("period_start", flat=True)) \
+        == [DAY, DAY + 4 * WEEK]
+    again = _run(users, person, start=DAY + 4 * WEEK)
+    assert again.payments.count() == 0
+
+
+def test_what_the_bank_would_refuse_is_refused_before_anything_is_posted(paying):
+    users, person, plan = paying
+    with pytest.raises(ValidationError) as caught:
+        schedules.payee_account_set(actor=users["scot_finance_officer"], person=person,
+                                    account_name="张伟", sort_code="123456",
+                                    account_number="12345678", effective_from=DAY)
+    assert "letters A to Z" in caught.value.message_dict["account_name"][0]
+    far = DAY + datetime.timedelta(days=40)
+    with pytest.raises(ValidationError) as caught:
+        _run(users, person, start=far, pay_on=far)
+    assert "31 days" in caught.value.message_dict["pay_on"][0]
+    # An account recorded some other way with details the bank cannot take: the run is
+    # refused whole, before a penny is posted, and can be paid once it is put right.
+    PayeeAccount.objects.filter(person=person).update(account_name="张伟")
+    run = runs.run_approve(actor=users["second_finance"], run=_run(users, person))
+    with pytest.raises(ValidationError) as caught:
+        runs.run_post(actor=users["scot_finance_officer"], run=run)
+    assert "The bank would refuse this run" in caught.value.message_dict["status"][0]
+    run.refresh_from_db()
+    assert run.status == PaymentRun.Status.APPROVED and not Entry.objects.exists()
+    PayeeAccount.objects.filter(person=person).update(account_name="ZHANG WEI")
+    assert runs.run_post(actor=users["scot_finance_officer"], run=run).status == \
+        PaymentRun.Status.POSTED

@@ -279,8 +279,25 @@ def test_cover_running_when_a_new_plan_is_agreed_carries_on_under_it(paying):
     carried = TemporarySwitch.objects.get(line=new_pa)
     assert (carried.starts_on, carried.ends_on, carried.weekly_amount) == (
         DAY, DAY + 5 * WEEK, 32000)
-    planned.refresh_from_db()
-    assert planned.ends_on == planned.starts_on and "no longer has" in planned.end_note
+    # The planned cover of support the new plan no longer has is gone: it pauses nothing.
+    assert not TemporarySwitch.objects.filter(pk=planned.pk).exists()
+    assert "no longer has" in TemporarySwitch.history.filter(
+        id=planned.pk).latest("history_id").history_change_reason
     # Paused once, at the new line's cost: the whole of the new direct payment.
     paid = _pay(users, person, DAY)
     assert (paid.gross, paid.paused, paid.amount) == (4 * 32000, 4 * 32000, 0)
+
+
+def test_cover_cannot_be_ended_before_the_current_period(paying):
+    users, person, plan, (pa, extra, agency) = paying
+    schedule = person.payment_schedules.get()
+    old = TemporarySwitch.objects.create(
+        line=pa, schedule=schedule, weekly_amount=PA, starts_on=DAY - 13 * WEEK,
+        reason="The PA left", cover="Council home care", started_by=users["scot_social_worker"])
+    Schedule.objects.filter(pk=schedule.pk).update(starts_on=DAY - 16 * WEEK)
+    with pytest.raises(ValidationError) as caught:
+        _end(users, old, DAY - 12 * WEEK)
+    assert "within the current period" in caught.value.message_dict["ends_on"][0]
+    _end(users, old, DAY - ONE)  # yesterday is allowed
+    old.refresh_from_db()
+    assert old.ends_on == DAY - ONE

@@ -11,7 +11,9 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.http import Http404
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.api.money import pounds_text
@@ -98,7 +100,8 @@ def _next(schedule: Any, data: schedules.Inputs, paid: list[Payment],
           today: datetime.date) -> dict[str, Any] | None:
     taken = {p.period_start for p in paid}
     upcoming = schedules.periods_starting(
-        schedule, today, today + datetime.timedelta(days=schedule.period_days * 2))
+        schedule, today - datetime.timedelta(days=runs.ARREARS_DAYS),
+        today + datetime.timedelta(days=schedule.period_days * 2))
     first_last = next(((f, t) for f, t in upcoming if f not in taken), None)
     if first_last is None:
         return None
@@ -118,7 +121,7 @@ def _next(schedule: Any, data: schedules.Inputs, paid: list[Payment],
 def person_payments(request: Any, person_id: int) -> Any:
     person = person_get(user=request.user, person_id=person_id, path=request.path,
                         channel="api", permission=VIEW)
-    today = datetime.date.today()
+    today = timezone.localdate()
     found = list(person.payment_schedules.order_by("funding_stream", "pk"))
     inputs = schedules.load_inputs(found) if found else {}
     paid = list(Payment.objects.filter(schedule__person=person).select_related("run", "schedule")
@@ -162,8 +165,8 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
-def _run_out(run: PaymentRun) -> dict[str, Any]:
-    summary = runs.run_summary(run)
+def _run_out(run: PaymentRun, summary: dict[str, int] | None = None) -> dict[str, Any]:
+    summary = summary or runs.run_summary(run)
     return {"id": run.pk, "authority": run.authority.code, "status": run.status,
             "period_start": run.period_start, "period_end": run.period_end,
             "pay_on": run.pay_on, "prepared_by": _name(run.prepared_by),
@@ -180,8 +183,11 @@ def run_list(request: Any, code: str) -> Any:
     found = _authority(request, code)
     latest = (PaymentRun.objects.filter(authority=found)
               .select_related("authority", "prepared_by", "approved_by")
+              .annotate(n=Count("payments"), done=Count("payments__posted_at"),
+                        paid=Sum("payments__amount"))
               .order_by("-period_start", "-pk")[:MOST_RUNS])
-    return [_run_out(run) for run in latest]
+    return [_run_out(run, {"payments": run.n, "posted": run.done, "total": run.paid or 0})
+            for run in latest]
 
 
 @router.get("/payment-runs/{int:run_id}", response={200: RunOut, 404: ErrorOut},

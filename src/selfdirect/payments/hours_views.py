@@ -53,6 +53,8 @@ MONITOR = "payments.monitor"
 MANAGE = "payments.manage_invoices"
 REQUEST = "spending.make_request"
 
+MOST_UPLOAD_BYTES = 2_000_000
+
 
 # --- Forms -----------------------------------------------------------------------------------
 
@@ -226,9 +228,14 @@ def provider_hours_upload(request: HttpRequest) -> HttpResponse:
         provider = next(p for p in providers if str(p.pk) == form.cleaned_data["provider"])
         upload = form.cleaned_data["file"]
         try:
-            text = upload.read(2_000_000).decode("utf-8-sig")
+            if upload.size > MOST_UPLOAD_BYTES:
+                raise ValueError
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             form.add_error("file", "The file must be a CSV file saved as UTF-8")
+        except ValueError:
+            form.add_error("file", "The file must be smaller than 2 MB: send the weeks in "
+                                   "more than one file")
         else:
             result = hours.hours_import_csv(actor=request.user, provider=provider,
                                             file_text=text)

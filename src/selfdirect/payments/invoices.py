@@ -116,17 +116,28 @@ def _period_words(invoice: Invoice) -> str:
 
 def invoice_check(invoice: Invoice) -> dict[int, list[str]]:
     """Check each line of the invoice and keep what was found on it: the hours recorded
-    as delivered for the weeks beginning in the period, the agreed rate, and the problems
-    in words. Returns invoice line id -> problems. Four queries."""
+    as delivered by this provider for the weeks beginning in the period, less hours its
+    other invoices for overlapping periods already charge, the agreed rate, and the
+    problems in words. Returns invoice line id -> problems. Five queries."""
     first_monday = monday_of(invoice.period_start)
     if first_monday < invoice.period_start:
         first_monday += datetime.timedelta(days=7)
     rows = list(invoice.lines.select_related("line__plan__person"))
     line_ids = [r.line_id for r in rows]
     delivered = dict(DeliveredHours.objects.filter(
-        line_id__in=line_ids, week_start__gte=first_monday,
+        line_id__in=line_ids, provider_id=invoice.provider_id, week_start__gte=first_monday,
         week_start__lte=invoice.period_end).values("line_id").annotate(
         total=Sum("hours")).values_list("line_id", "total"))
+    # The same hours are paid once: what other invoices for overlapping periods charge.
+    elsewhere: dict[int, tuple[Decimal, str]] = {}
+    for line_id, hours, reference in (
+            InvoiceLine.objects.filter(line_id__in=line_ids,
+                                       invoice__period_start__lte=invoice.period_end,
+                                       invoice__period_end__gte=invoice.period_start)
+            .exclude(invoice=invoice).values_list("line_id", "hours", "invoice__reference")):
+        total, references = elsewhere.get(line_id, (Decimal(0), ""))
+        elsewhere[line_id] = (total + hours,
+                              f"{references}, {reference}" if references else reference)
     referred = set(Referral.objects.filter(
         line_id__in=line_ids, provider_id=invoice.provider_id,
         status=Referral.Status.ACCEPTED).values_list("line_id", flat=True))
@@ -141,7 +152,14 @@ def invoice_check(invoice: Invoice) -> dict[int, list[str]]:
         if row.line_id not in referred:
             problems.append(f"{name} was not referred to {invoice.provider.name}, or they did "
                             "not accept it")
-        if row.hours > row.delivered_hours:
+        already, references = elsewhere.get(row.line_id, (Decimal(0), ""))
+        if already and row.hours + already > row.delivered_hours:
+            problems.append(
+                f"{name}: {hours_text(already)} of the hours delivered in this period are "
+                f"already charged on invoice {references}, so "
+                f"{hours_text(max(Decimal(0), row.delivered_hours - already))} hours are left "
+                "to charge")
+        elif row.hours > row.delivered_hours:
             problems.append(
                 f"{name}: {hours_text(row.hours)} hours are charged, but "
                 f"{hours_text(row.delivered_hours)} hours were recorded as delivered in the "
@@ -192,7 +210,8 @@ def invoice_query(*, actor: Any, invoice: Invoice, query: str) -> Invoice:
 @transaction.atomic
 def invoice_approve(*, actor: Any, invoice: Invoice, reason: str = "") -> Invoice:
     """Approve the invoice for payment. It is checked again first; when the check finds
-    problems it is approved only with a recorded reason (``approval_reason``)."""
+    problems it is approved only with a recorded reason (``approval_reason``), and by a
+    finance officer other than the one who entered it."""
     invoice = _locked(invoice)
     require_perm(actor, MANAGE, invoice.authority)
     if invoice.status not in (Invoice.Status.RECEIVED, Invoice.Status.QUERIED):
@@ -204,6 +223,9 @@ def invoice_approve(*, actor: Any, invoice: Invoice, reason: str = "") -> Invoic
     if problems and not reason:
         raise ValidationError({"reason": "The check found problems: say why the invoice "
                                          "should be paid as it is, or query it"})
+    if problems and invoice.received_by_id == actor.pk:
+        raise ValidationError({"reason": "The check found problems, so another finance "
+                                         "officer, not the one who entered it, approves it"})
     if len(reason) > 2000:
         raise ValidationError({"reason": "The reason must be 2,000 characters or fewer"})
     if problems:

@@ -115,9 +115,13 @@ def statement_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            if upload.size > monitoring.MOST_BYTES:
+                raise ValueError
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             form.add_error("file", "The selected file must be a CSV file saved as text (UTF-8)")
+        except ValueError:
+            form.add_error("file", "The selected file must be smaller than 2 MB")
         else:
             try:
                 statement = monitoring.statement_import(actor=request.user, person=person,

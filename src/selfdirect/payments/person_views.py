@@ -48,6 +48,7 @@ from selfdirect.payments.models import (
     ScheduleRate,
     TemporarySwitch,
 )
+from selfdirect.payments.runs import ARREARS_DAYS
 from selfdirect.people.models import Person
 from selfdirect.people.rules import is_the_person
 from selfdirect.people.selectors import person_get
@@ -116,11 +117,13 @@ def _payment_row(payment: Payment) -> dict[str, Any]:
 
 def _next_payment(schedule: Schedule, inputs: schedules.Inputs, paid: list[Payment],
                   one_offs: list[OneOffPayment], today: datetime.date) -> dict[str, Any] | None:
-    """The first period from today not yet in a run, and what it will pay as things stand
-    (the run works the same out when it is prepared)."""
+    """The first period not yet in a run (one that has started already is paid in arrears
+    by the next run), and what it will pay as things stand (the run works the same out
+    when it is prepared)."""
     taken = {p.period_start for p in paid}
     periods = schedules.periods_starting(
-        schedule, today, today + datetime.timedelta(days=schedule.period_days * LOOK_AHEAD_PERIODS))
+        schedule, today - datetime.timedelta(days=ARREARS_DAYS),
+        today + datetime.timedelta(days=schedule.period_days * LOOK_AHEAD_PERIODS))
     first_last = next(((f, t) for f, t in periods if f not in taken), None)
     if first_last is None:
         return None

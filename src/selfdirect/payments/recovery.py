@@ -24,6 +24,7 @@ Each step is one service with its guard (``Recovery.Status``):
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,15 @@ from selfdirect.authorities.policy import policy_value
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments import ledger
-from selfdirect.payments.models import Account, AccountKind, Entry, EntryKind, Recovery, Schedule
+from selfdirect.payments.models import (
+    Account,
+    AccountKind,
+    Entry,
+    EntryKind,
+    Payment,
+    Recovery,
+    Schedule,
+)
 from selfdirect.people.models import Person
 
 PROPOSE = "payments.propose_recovery"
@@ -85,6 +94,32 @@ def _lock(recovery: Recovery) -> Recovery:
         "person__authority", "schedule").get(pk=recovery.pk)
 
 
+def paid_by_schedule(person: Person) -> dict[int, int]:
+    """Schedule id -> what it has paid into the person's account, less recoveries posted or
+    under way against it: what could go back to its funding stream (two queries)."""
+    paid: dict[int, int] = defaultdict(int)
+    for schedule_id, total in (Payment.objects.filter(schedule__person=person,
+                                                      posted_at__isnull=False)
+                               .values("schedule_id").annotate(t=Sum("amount"))
+                               .values_list("schedule_id", "t")):
+        paid[schedule_id] += int(total or 0)
+    for item in Recovery.objects.filter(person=person).filter(
+            Q(status__in=OPEN) | Q(status=Status.DECIDED,
+                                   decision__in=[Decision.RECOVER, Decision.RECOVER_PART])):
+        paid[item.schedule_id] -= (item.decided_amount if item.status == Status.DECIDED
+                                   else item.proposed_amount)
+    return dict(paid)
+
+
+def latest_known_balance(person: Person) -> tuple[int, datetime.date] | None:
+    """The balance the latest statement or receipts return showed, and its date."""
+    statement = person.dp_statements.order_by("-period_end", "-pk").first()
+    ret = person.dp_returns.order_by("-period_end", "-pk").first()
+    found = [(s.closing_balance, s.period_end) for s in (statement,) if s is not None]
+    found += [(r.balance, r.period_end) for r in (ret,) if r is not None]
+    return max(found, key=lambda pair: pair[1]) if found else None
+
+
 def _council_first() -> Case:
     """Order schedules with the council's first: the money goes back to the stream that
     pays most direct payments."""
@@ -103,7 +138,11 @@ def recovery_propose(*, actor: Any, person: Person, amount: int, reason: str) ->
     require_perm(actor, PROPOSE, person)
     Person.objects.select_for_update().filter(pk=person.pk).first()
     errors: dict[str, str] = {}
-    schedule = Schedule.objects.filter(person=person).order_by(_council_first(), "pk").first()
+    # The money goes back to the funding stream that paid it: the schedule with the most
+    # paid in and not already being taken back (the council's first on a tie).
+    available_by = paid_by_schedule(person)
+    candidates = list(Schedule.objects.filter(person=person).order_by(_council_first(), "pk"))
+    schedule = max(candidates, key=lambda s: available_by.get(s.pk, 0), default=None)
     if schedule is None:
         errors["amount"] = f"{person} has no direct payment to recover money from"
     reason = _text(reason)
@@ -115,10 +154,24 @@ def recovery_propose(*, actor: Any, person: Person, amount: int, reason: str) ->
         errors["amount"] = "Enter the amount in pounds and pence, like 500.00"
     elif schedule is not None:
         available = dp_balance(person) - held_by_open_recoveries(person)
+        from_stream = available_by.get(schedule.pk, 0)
+        known = latest_known_balance(person)
         if amount > available:
             errors["amount"] = (f"The amount must be no more than {format_pounds(max(0, available))}: "
                                 "what the ledger shows in the direct-payment account, less "
                                 "recoveries already under way")
+        elif amount > from_stream:
+            errors["amount"] = (
+                f"The amount must be no more than {format_pounds(max(0, from_stream))}: what "
+                f"the {schedule.get_funding_stream_display()} direct payment has paid in and "
+                "is not already being taken back. Money from another funding stream is "
+                "recovered separately")
+        elif known is not None and amount > known[0] - held_by_open_recoveries(person):
+            errors["amount"] = (
+                f"The amount must be no more than "
+                f"{format_pounds(max(0, known[0] - held_by_open_recoveries(person)))}: the "
+                f"balance on {known[1]:%-d %B %Y}, the latest statement or return, less "
+                "recoveries already under way")
     if errors:
         raise ValidationError(errors)
     assert schedule is not None

@@ -49,14 +49,20 @@ from selfdirect.payments.schedules import (
 RUN = "payments.run_payments"
 BATCH = 1000
 LONGEST_WINDOW_DAYS = 92
+# Periods that started before the window and were never paid (the plan was agreed after
+# the last run, the account was recorded late, a run was cancelled) are paid in arrears
+# with the next run, looking back this far; anything older is for finance to look at.
+ARREARS_DAYS = 366
 
 
 def _dues(authority: Authority, start: datetime.date, end: datetime.date) -> list[Due]:
-    """Every payment due for periods starting from ``start`` to ``end`` not already paid:
-    a fixed number of queries for any number of schedules."""
-    schedules = list(schedules_due(authority.pk, start, end))
+    """Every payment due for periods starting up to ``end`` and not already paid: those
+    starting in the window, and any unpaid since ``start - ARREARS_DAYS`` (arrears). A
+    fixed number of queries for any number of schedules."""
+    since = start - datetime.timedelta(days=ARREARS_DAYS)
+    schedules = list(schedules_due(authority.pk, since, end))
     wanted = {(s.pk, first): (s, first, last)
-              for s in schedules for first, last in periods_starting(s, start, end)}
+              for s in schedules for first, last in periods_starting(s, since, end)}
     if not wanted:
         return []
     ids = list({key[0] for key in wanted})
@@ -89,8 +95,13 @@ def _check_window(start: datetime.date, end: datetime.date, pay_on: datetime.dat
         raise ValidationError({"period_end": "The end of the window must be on or after its start"})
     if (end - start).days >= LONGEST_WINDOW_DAYS:
         raise ValidationError({"period_end": f"A run covers at most {LONGEST_WINDOW_DAYS} days"})
-    if pay_on < timezone.localdate():
+    today = timezone.localdate()
+    if pay_on < today:
         raise ValidationError({"pay_on": "The pay date has passed: choose today or a later day"})
+    if pay_on > today + datetime.timedelta(days=bacs.PROCESSING_WINDOW_DAYS):
+        raise ValidationError({"pay_on": f"The bank takes a file at most "
+                                         f"{bacs.PROCESSING_WINDOW_DAYS} days before the pay "
+                                         "date: choose a nearer day"})
     if pay_on > start:
         raise ValidationError({"pay_on": "Direct payments are paid in advance: the pay date "
                                          "must be on or before the first day of the window"})
@@ -103,6 +114,9 @@ def run_prepare(*, actor: Any, authority: Authority, period_start: datetime.date
     require_perm(actor, RUN, authority)
     _check_window(period_start, period_end, pay_on)
     with transaction.atomic():
+        # One prepare at a time for an authority: two at once could both take the same
+        # one-off sum or work an adjustment from payments the other is writing.
+        Authority.objects.select_for_update().get(pk=authority.pk)
         run = PaymentRun(authority=authority, period_start=period_start,
                          period_end=period_end, pay_on=pay_on, prepared_by=actor)
         dues = _dues(authority, period_start, period_end)
@@ -198,6 +212,8 @@ def run_post(*, actor: Any, run: PaymentRun, batch: int = BATCH,
             raise ValidationError({"pay_on": "The pay date has passed, so the bank cannot take "
                                              "this run: cancel it and prepare it again"})
         if locked.status == PaymentRun.Status.APPROVED:
+            # Everything the bank will be sent is checked before a penny is posted.
+            _bank_texts(locked)
             locked.status = PaymentRun.Status.POSTING
             save_with_history(locked, actor=actor, reason="Payment started")
     run = locked
@@ -225,36 +241,51 @@ def run_post(*, actor: Any, run: PaymentRun, batch: int = BATCH,
 def _credits(run: PaymentRun) -> list[bacs.Credit]:
     return [bacs.Credit(sort_code=p.payee.sort_code, account_number=p.payee.account_number,
                         account_name=p.payee.account_name, amount_pence=p.amount,
-                        reference=f"SDS DP {p.schedule.person_id} {p.period_start:%d%m%y}")
+                        reference=f"DP{p.schedule.person_id} {p.period_start:%d%m%y}")
             for p in run.payments.filter(amount__gt=0).select_related("payee", "schedule")
             .order_by("pk")]
+
+
+def _bank_texts(run: PaymentRun) -> dict[str, str]:
+    """The run's Standard 18 file and CSV as text (none when it pays nobody). A payee's
+    details the bank would refuse are a ``ValidationError`` naming the payee."""
+    credits = _credits(run)
+    if not credits:
+        return {}
+    origin = Originator.objects.filter(authority_id=run.authority_id).first()
+    if origin is None:
+        raise ValidationError({"status": "Record the authority's bank details and BACS "
+                                         "service user number before paying a run"})
+    try:
+        return {
+            BankFile.Format.STANDARD_18: bacs.standard18(
+                originator=bacs.Originator(
+                    service_user_number=origin.service_user_number, name=origin.name,
+                    sort_code=origin.sort_code, account_number=origin.account_number,
+                    account_name=origin.account_name),
+                credits=credits, processing_date=run.pay_on, file_number=run.pk % 999 + 1,
+                created_on=timezone.localdate()),
+            BankFile.Format.CSV: bacs.payments_csv(credits=credits, processing_date=run.pay_on),
+        }
+    except ValueError as exc:
+        raise ValidationError({"status": f"The bank would refuse this run: {exc}. Put it "
+                                         "right, then pay the run"}) from exc
 
 
 def bank_files_write(*, actor: Any, run: PaymentRun) -> list[BankFile]:
     """The run's BACS Standard 18 file and CSV, written once (the same files are kept if
     asked again). A run that pays nobody (every period nil) has no files."""
     existing = {f.format: f for f in run.bank_files.all()}
-    credits = _credits(run)
-    if not credits:
+    if len(existing) == len(BankFile.Format.values):
         return list(existing.values())
-    origin = Originator.objects.get(authority_id=run.authority_id)
-    texts = {}
-    if BankFile.Format.STANDARD_18 not in existing:
-        texts[BankFile.Format.STANDARD_18] = bacs.standard18(
-            originator=bacs.Originator(service_user_number=origin.service_user_number,
-                                       name=origin.name, sort_code=origin.sort_code,
-                                       account_number=origin.account_number,
-                                       account_name=origin.account_name),
-            credits=credits, processing_date=run.pay_on, file_number=run.pk % 999 + 1,
-            created_on=timezone.localdate())
-    if BankFile.Format.CSV not in existing:
-        texts[BankFile.Format.CSV] = bacs.payments_csv(credits=credits,
-                                                       processing_date=run.pay_on)
-    total = sum(c.amount_pence for c in credits)
+    texts = _bank_texts(run)
+    total = sum(c.amount_pence for c in _credits(run)) if texts else 0
+    count = run.payments.filter(amount__gt=0).count()
     for fmt, text in texts.items():
-        existing[fmt] = BankFile.objects.create(
-            run=run, format=fmt, content=text, payments=len(credits), total=total,
-            sha256=hashlib.sha256(text.encode()).hexdigest(), written_by=actor)
+        if fmt not in existing:
+            existing[fmt] = BankFile.objects.create(
+                run=run, format=fmt, content=text, payments=count, total=total,
+                sha256=hashlib.sha256(text.encode()).hexdigest(), written_by=actor)
     return list(existing.values())
 
 

@@ -31,6 +31,7 @@ from selfdirect.allocation.models import FundingStream
 from selfdirect.authorities.policy import policy_value
 from selfdirect.charging.models import Contribution
 from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.payments import bacs
 from selfdirect.payments.models import OneOffPayment, PayeeAccount, Schedule, ScheduleRate
 from selfdirect.people.models import Person
 from selfdirect.planning.models import SupportLine, SupportPlan
@@ -279,6 +280,9 @@ def payee_account_set(*, actor: Any, person: Person, account_name: str, sort_cod
     name = account_name.strip()
     if not name:
         raise ValidationError({"account_name": "Enter the name on the account"})
+    if not bacs.bacs_text(name).strip():
+        raise ValidationError({"account_name": "Enter the name on the account as the bank "
+                                               "has it, in letters A to Z and numbers"})
     account = PayeeAccount(
         person=person, method=method, account_name=name[:100],
         sort_code=_digits(sort_code, "sort_code", SORT_CODE_DIGITS, "the sort code"),

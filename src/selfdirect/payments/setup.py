@@ -34,11 +34,14 @@ from django.utils import timezone
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.core.money import format_pounds
-from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.payments.models import OneOffPayment, Payment, Schedule, ScheduleRate
 from selfdirect.payments.schedules import DAY, load_inputs
 
 MANAGE = "payments.manage_direct_payments"
+
+
+DAYS_BEFORE = "The days from "
 
 
 @transaction.atomic
@@ -78,6 +81,11 @@ def schedule_start_set(*, actor: Any, schedule: Schedule, starts_on: datetime.da
         raise ValidationError({"starts_on": f"The weekly amount changes on "
                                             f"{rates[1].effective_from:%-d %B %Y}: the first "
                                             "period must start before that change"})
+    # A sum for the days before the first period, from an earlier move, no longer applies:
+    # the periods are being set again (nothing has been paid yet).
+    for earlier in OneOffPayment.objects.filter(schedule=schedule, paid_in__isnull=True,
+                                                description__startswith=DAYS_BEFORE):
+        delete_with_history(earlier, actor=actor, reason="The first period moved again")
     one_off = 0
     if pay_days_before and starts_on > old:
         inputs = load_inputs([schedule])[schedule.pk]
@@ -99,7 +107,7 @@ def schedule_start_set(*, actor: Any, schedule: Schedule, starts_on: datetime.da
         last = starts_on - DAY
         item = OneOffPayment(
             schedule=schedule, amount=one_off, due_on=old,
-            description=(f"The days from {old:%-d %b %Y} to {last:%-d %b %Y}, before the "
+            description=(f"{DAYS_BEFORE}{old:%-d %b %Y} to {last:%-d %b %Y}, before the "
                          f"first full period")[:200],
             recorded_by=actor)
         save_with_history(item, actor=actor,

@@ -44,11 +44,12 @@ from django.utils import timezone
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
-from selfdirect.core.services import require_perm, save_with_history
+from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.payments.models import Payment, Schedule, TemporarySwitch
 from selfdirect.planning.models import SupportLine, SupportPlan
 
 SWITCH = "payments.switch_cover"
+DAY = datetime.timedelta(days=1)
 TEXT_LIMIT = 2000
 
 
@@ -159,6 +160,12 @@ def switch_end(*, actor: Any, switch: TemporarySwitch, ends_on: datetime.date,
     if ends_on < switch.starts_on:
         raise ValidationError({"ends_on": f"The last day of council cover must be on or after "
                                           f"its first day, {switch.starts_on:%-d %B %Y}"})
+    current_start, _current_end = switch.schedule.period_containing(today)
+    if ends_on < today - DAY and ends_on < current_start:
+        raise ValidationError({"ends_on": (
+            f"Council cover can be recorded as ending before today only within the current "
+            f"period, from {current_start:%-d %B %Y}: for earlier days the council has already "
+            "arranged and paid for the support, so ask finance to put it right")})
     clash = _overlapping(switch.line, switch.starts_on, ends_on, exclude=switch.pk)
     if clash is not None:
         raise ValidationError({"ends_on": f"Another switch of this support runs {_when(clash)}: "
@@ -210,10 +217,11 @@ def switches_follow_plan(*, actor: Any, plan: SupportPlan, on: datetime.date) ->
                 save_with_history(switch, actor=actor,
                                   reason=f"Moved to the line of support plan {plan.pk}")
             else:
-                switch.ends_on = switch.starts_on
-                switch.end_note = (f"Ended: support plan {plan.pk} no longer has this support "
-                                   "by direct payment")
-                save_with_history(switch, actor=actor, reason="Ended with the plan it belonged to")
+                # Never started, and the new plan has no such support: it goes (the
+                # history keeps it), so it pauses nothing.
+                delete_with_history(switch, actor=actor,
+                                    reason=f"Support plan {plan.pk} no longer has this support "
+                                           "by direct payment")
             continue
         planned_end = switch.ends_on
         switch.ends_on = on - datetime.timedelta(days=1)
