@@ -356,3 +356,23 @@ def test_the_post_page_refuses_a_recovery_that_is_not_decided(client, dp):
     assert response.status_code == 200
     assert "without a decision to recover" in response.content.decode()
     assert not Entry.objects.filter(kind=EntryKind.RECOVERY).exists()
+
+
+def test_the_money_goes_back_to_the_stream_that_paid_it_and_not_above_the_latest_balance(dp):
+    from selfdirect.payments.models import ReceiptsReturn, Schedule
+
+    users, person = dp
+    council = Schedule.objects.get(person=person)
+    # An ILF direct payment that has paid nothing yet: the council's stream takes the
+    # recovery, and at most what it paid in.
+    Schedule.objects.create(person=person, authority=person.authority,
+                            funding_stream=FundingStream.ILF, starts_on=DAY,
+                            created_by=users["scot_finance_officer"])
+    assert _propose(users, person, 30000).schedule == council
+    assert "£900.00" in _refused(lambda: _propose(users, person, 90001), "amount")
+    # The person's latest return shows £400 left: no more than that less the £300 under way.
+    ReceiptsReturn.objects.create(person=person, period_start=DAY, period_end=DAY,
+                                  spent=80000, balance=40000,
+                                  recorded_by=users["scot_finance_officer"])
+    message = _refused(lambda: _propose(users, person, 10001), "amount")
+    assert "£100.00" in message and "latest statement or return" in message
