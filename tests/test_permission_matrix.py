@@ -99,6 +99,7 @@ from tests.payments import matrix_hours as payments_hours_matrix  # noqa: E402
 from tests.payments import matrix_monitoring as payments_monitoring_matrix  # noqa: E402
 from tests.payments import matrix_person as payments_person_matrix  # noqa: E402
 from tests.payments import matrix_reports as payments_reports_matrix  # noqa: E402
+from tests.payments import matrix_runs as payments_runs_matrix  # noqa: E402
 from tests.planning import matrix as planning_matrix  # noqa: E402
 from tests.planning import matrix_plans as plans_matrix  # noqa: E402
 from tests.portal import matrix as portal_matrix  # noqa: E402
@@ -108,7 +109,7 @@ from tests.spending import matrix as spending_matrix  # noqa: E402
 DOMAIN_MATRICES = (assessment_matrix, portal_matrix, carers_matrix, allocation_matrix,
                    charging_matrix, planning_matrix, plans_matrix, providers_matrix,
                    spending_matrix, payments_reports_matrix, payments_person_matrix,
-                   payments_hours_matrix, payments_monitoring_matrix)
+                   payments_hours_matrix, payments_monitoring_matrix, payments_runs_matrix)
 ALL_PAGES = {**MATRIX}
 for _module in DOMAIN_MATRICES:
     assert not set(_module.MATRIX) & set(ALL_PAGES), "a page is in two matrices"

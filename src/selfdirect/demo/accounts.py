@@ -50,7 +50,8 @@ ROLE_SHOWS: dict[str, str] = {
     "finance_officer": ("every person in the authority; financial assessments, contributions "
                         "and hardship waivers (the charging worklist), the budget envelope, "
                         "payment runs and the reconciliation"),
-    "provider_user": "a support provider's view; no person records",
+    "provider_user": ("a support provider's view: referrals sent to it and the hours it "
+                      "delivered (Edinburgh's has a shortfall); no person records"),
     "commissioner": "commissioning and returns; no person records",
     "administrator": "the authority's settings and policy data; no person records",
 }

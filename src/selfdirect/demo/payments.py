@@ -2,7 +2,9 @@
 council's bank details, their direct-payment accounts, a start-up sum, and this period's
 payment run prepared by one finance officer, approved by the other and paid, so the
 ledger, the bank files, the person's payments page and the reconciliation all have
-something to show. Built through the real services."""
+something to show; and an agency (the demo provider login works for it) delivering 20 of
+35 hours two weeks running, so the worker has a shortfall alert. Built through the real
+services."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from django.utils import timezone
 
 from selfdirect.allocation.models import FundingStream, IndicativeBudget
 from selfdirect.outcomes.models import PersonalOutcome
-from selfdirect.payments import runs, schedules
+from selfdirect.payments import hours, runs, schedules
 from selfdirect.payments.models import Originator, PaymentRun, Schedule
 from selfdirect.people.models import Person
 from selfdirect.planning import plans
-from selfdirect.planning.models import AgreedHow, OptionChoice, SupportPlan
+from selfdirect.planning.models import AgreedHow, OptionChoice, SupportLine, SupportPlan
+from selfdirect.planning.referrals import referral_respond, referral_send
 from selfdirect.planning.services import option_choice_record
+from selfdirect.providers.models import Provider, ProviderMember
 
 # (what, who, option, funding stream, £ a week in pence, hours a week)
 PLANS: list[list[tuple[str, str, str, str, int, str | None]]] = [
@@ -54,12 +58,12 @@ def _agree(person: Person, lines: list[Any], worker: Any, manager: Any,
                          options=sorted({line[2] for line in lines}), decided_on=today,
                          present=f"{person.display_name} and their worker")
     plan = plans.plan_start(actor=worker, person=person)
-    for what, who, option, stream, weekly, hours in lines:
+    for what, who, option, stream, weekly, per_week in lines:
         plan.refresh_from_db()
         plans.line_add(actor=worker, plan=plan, expected_version=plan.version, outcome=outcome,
                        what=what, who_kind=who, weekly_cost=weekly, option=option,
                        funding_stream=stream,
-                       hours_per_week=Decimal(hours) if hours is not None else None,
+                       hours_per_week=Decimal(per_week) if per_week is not None else None,
                        service_type="personal_care" if who == "pa" else "social_support",
                        contingency="If a PA is ill or leaves, call the support organisation "
                                    "on 0131 496 0101 for cover; family help meanwhile")
@@ -78,7 +82,8 @@ def _agree(person: Person, lines: list[Any], worker: Any, manager: Any,
 
 
 def load_demo_payments(*, authority: Any, worker: Any, manager: Any, finance: Any,
-                       second_finance: Any, exclude: list[int]) -> int:
+                       second_finance: Any, exclude: list[int],
+                       provider_user: Any = None) -> int:
     """Load once; returns how many people have direct payments (0 when already loaded)."""
     if Schedule.objects.filter(authority=authority).exists():
         return 0
@@ -106,7 +111,33 @@ def load_demo_payments(*, authority: Any, worker: Any, manager: Any, finance: An
         run = runs.run_prepare(actor=finance, authority=authority, period_start=today,
                                period_end=today + datetime.timedelta(days=6), pay_on=today)
         runs.run_post(actor=second_finance, run=runs.run_approve(actor=second_finance, run=run))
+    if len(people) > 1 and provider_user is not None:
+        _agency_hours(people[1], worker, provider_user, today)
     return len(people)
+
+
+def _agency_hours(person: Person, worker: Any, provider_user: Any,
+                  today: datetime.date) -> None:
+    """Scenario 7 in the demo: the agency chosen under Option 2 (35 hours a week) is
+    referred, accepts, and has delivered 20 hours in each of the last two weeks: the
+    worker has a shortfall alert and the person sees the money not spent."""
+    line = SupportLine.objects.get(plan__person=person, plan__status=SupportPlan.Status.AGREED,
+                                   option="2")
+    provider = (Provider.objects.filter(frameworks__authority=person.authority_id,
+                                        frameworks__on_framework=True, active=True)
+                .order_by("name").first())
+    if provider is None:
+        return
+    ProviderMember.objects.get_or_create(provider=provider, user=provider_user)
+    referral = referral_send(actor=worker, line=line, provider=provider,
+                             message="Mornings and evenings, seven days a week",
+                             chosen_despite="Chosen by the person under Option 2")
+    referral_respond(actor=provider_user, referral=referral, accept=True)
+    monday = hours.monday_of(today)
+    for back in (2, 1):
+        hours.hours_record(actor=provider_user, line=line,
+                           week_start=monday - datetime.timedelta(days=7 * back), hours="20",
+                           note="Two carers off sick; no cover found")
 
 
 def delete_demo_payments(*, authority_codes: list[str]) -> None:

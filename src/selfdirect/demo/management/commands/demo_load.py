@@ -412,7 +412,8 @@ class Command(BaseCommand):
             authority=authority, worker=self._fresh(users["edinburgh.social_worker"]),
             manager=self._fresh(users["edinburgh.team_manager"]),
             finance=self._fresh(users["edinburgh.finance_officer"]),
-            second_finance=self._fresh(users["edinburgh.finance_officer2"]), exclude=[glen.pk])
+            second_finance=self._fresh(users["edinburgh.finance_officer2"]), exclude=[glen.pk],
+            provider_user=self._fresh(users["edinburgh.provider_user"]))
         if made:
             self.stdout.write(f"{authority.name}: {made} people with direct payments, this "
                               "period's payment run paid, and the ledger.")
