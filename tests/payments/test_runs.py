@@ -186,3 +186,14 @@ def test_what_the_bank_would_refuse_is_refused_before_anything_is_posted(paying)
     PayeeAccount.objects.filter(person=person).update(account_name="ZHANG WEI")
     assert runs.run_post(actor=users["scot_finance_officer"], run=run).status == \
         PaymentRun.Status.POSTED
+
+
+def test_a_one_off_is_paid_with_the_period_it_falls_due_in_not_before(paying):
+    users, person, plan = paying
+    council = person.payment_schedules.get(funding_stream=FundingStream.COUNCIL)
+    schedules.one_off_add(actor=users["scot_finance_officer"], schedule=council, amount=15000,
+                          due_on=DAY + 5 * WEEK, description="A new hoist sling")
+    first = _approve_and_post(users, _run(users, person))
+    assert first.payments.get(schedule=council).one_offs == 0
+    second = _approve_and_post(users, _run(users, person, start=DAY + 4 * WEEK))
+    assert second.payments.get(schedule=council).one_offs == 15000

@@ -73,15 +73,18 @@ def _dues(authority: Authority, start: datetime.date, end: datetime.date) -> lis
         done[schedule_id].append((first, last, amount, extra))
         wanted.pop((schedule_id, first), None)
     one_offs: dict[int, list[OneOffPayment]] = defaultdict(list)
-    for item in OneOffPayment.objects.filter(schedule_id__in=ids, paid_in__isnull=True,
-                                             due_on__lte=end).order_by("due_on", "pk"):
+    for item in OneOffPayment.objects.filter(schedule_id__in=ids,
+                                             paid_in__isnull=True).order_by("due_on", "pk"):
         one_offs[item.schedule_id].append(item)
     inputs = load_inputs(schedules)
     dues = []
     for schedule, first, last in sorted(wanted.values(), key=lambda w: (w[0].pk, w[1])):
         data = inputs[schedule.pk]
         earlier = [d for d in done[schedule.pk] if d[0] < first]
-        items = one_offs.pop(schedule.pk, [])
+        # A one-off goes with the period it falls due in (or the first one after it).
+        waiting = one_offs.get(schedule.pk, [])
+        items = [i for i in waiting if i.due_on <= last]
+        one_offs[schedule.pk] = [i for i in waiting if i.due_on > last]
         due = Due(schedule=schedule, period_start=first, period_end=last,
                   amounts=data.period(first, last), adjustment=adjustment(data, earlier),
                   one_offs=sum(i.amount for i in items), one_off_ids=tuple(i.pk for i in items))
