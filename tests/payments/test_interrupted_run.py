@@ -190,7 +190,9 @@ class Throwaway:
         import psycopg
 
         with psycopg.connect(self.url) as conn:
-            return conn.execute(sql + "%s", [run_id]).fetchone()  # type: ignore[return-value]
+            row = conn.execute(sql + "%s", [run_id]).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
 
 
 @pytest.mark.django_db(transaction=True)  # no open transaction: SQLite's backup would wait on it

@@ -102,9 +102,11 @@ def test_a_notice_cannot_be_dated_in_the_future_or_sent_without_saying_how(dp):
 def test_no_decision_before_the_notice_and_an_answer_or_the_time_to_answer(dp):
     users, person = dp
     item = _propose(users, person)
-    decide = lambda actor="scot_team_manager": recovery.recovery_decide(  # noqa: E731
-        actor=users[actor], recovery=item, decision=Recovery.Decision.RECOVER, amount=None,
-        reason="Not set aside for anything")
+    def decide(actor="scot_team_manager"):
+        return recovery.recovery_decide(
+            actor=users[actor], recovery=item, decision=Recovery.Decision.RECOVER, amount=None,
+            reason="Not set aside for anything")
+
     assert "notice has not been sent" in _refused(decide, "decision")
     recovery.recovery_notice_send(actor=users["scot_social_worker"], recovery=item,
                                   sent_on=DAY, how="By post")

@@ -25,6 +25,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from selfdirect.authorities.models import Authority
+from selfdirect.charging.catalogue import ServiceType
 
 PVG_YEARS = 5
 
@@ -168,6 +169,11 @@ class ProviderService(models.Model):
     @property
     def food_labels(self) -> list[str]:
         return [FoodPractice(v).label for v in self.food_practices if v in FoodPractice.values]
+
+    @property
+    def type_names(self) -> list[str]:
+        return [str(ServiceType(v).label) if v in ServiceType.values else v
+                for v in self.service_types]
 
     @property
     def time_labels(self) -> list[str]:

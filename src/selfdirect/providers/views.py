@@ -23,7 +23,6 @@ from django.urls import URLPattern, path, reverse
 
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority, user_roles
-from selfdirect.charging.catalogue import ServiceType
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.selectors import person_get, portal_people_queryset
@@ -124,10 +123,6 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = selectors.provider_get(provider_id=provider_id)
     authority = user_current_authority(request)
     may_manage = request.user.has_perm(MANAGE, provider)
-    type_names = dict(ServiceType.choices)
-    for service in provider.services.all():
-        setattr(service, "type_names",  # noqa: B010 - shown on the page only
-                [type_names.get(v, v) for v in service.service_types])
     return render(request, "providers/detail.html", {
         "provider": provider, "authority": authority, "may_manage": may_manage,
         "may_mark": authority is not None and request.user.has_perm(MANAGE, authority),
