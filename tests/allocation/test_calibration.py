@@ -293,7 +293,10 @@ def agreed_budgets(world, count: int, *, seed: int = 3, version=None) -> list[In
     manager = world.user("scot_team_manager")
     rng = random.Random(seed)
     people = [PersonFactory(authority=world.scot, team=world.scot_team,
-                            date_of_birth=datetime.date(1940 + (i * 7) % 60, 3, 1),
+                            # A different birthday for every person of every call:
+                            # CHI numbers begin with it, and must not collide.
+                            date_of_birth=datetime.date(1940 + (i * 7) % 60, 1 + seed % 12,
+                                                        1 + i % 28),
                             client_group="elderly_frail" if i % 2 else "physical_sensory")
               for i in range(count)]
     EqualityInfo.objects.bulk_create([
