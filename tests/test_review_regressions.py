@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from selfdirect.audit.models import AccessLog
+from selfdirect.core import clock
 from selfdirect.people import services
 from selfdirect.people.models import Access, Person, Preferences
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
@@ -106,7 +107,7 @@ def test_a_relationship_ending_in_the_future_still_holds_today(world):
                                     name="A", user=carer, access=Access.VIEW,
                                     powers_held="Welfare", document_reference="OPG/9")
     services.relationship_end(actor=manager, relationship=rel,
-                              ended_on=datetime.date.today() + datetime.timedelta(days=90))
+                              ended_on=clock.today() + datetime.timedelta(days=90))
     fresh = type(carer).objects.get(pk=carer.pk)
     assert fresh.has_perm("people.view_person", Person.objects.get(pk=person.pk))
     from selfdirect.people.selectors import portal_people_queryset

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
+from selfdirect.core import clock
 from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
 
 _PANEL_HOME = row(REFUSED, anonymous=SIGN_IN, scot_panel_member=OK, scot_team_manager=OK,
@@ -53,7 +53,7 @@ def panel_meeting(users: dict[str, Any], person: Any) -> Any:
 
     chair = users["scot_panel_member"]
     return panel_meeting_create(actor=chair, authority=person.authority,
-                                date=timezone.localdate(), chair=chair,
+                                date=clock.today(), chair=chair,
                                 members=[chair, users["scot_team_manager"]])
 
 

@@ -8,20 +8,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.utils import timezone
 
 from selfdirect.accounts.services import api_token_create
 from selfdirect.allocation import panel
 from selfdirect.allocation.calibration import calibration_report
 from selfdirect.allocation.models import AllocationEnvelope, IndicativeBudget, RasVersion
 from selfdirect.audit.models import AccessLog
+from selfdirect.core import clock
 from tests.allocation.test_calibration import agreed_budgets
 from tests.allocation.test_panel import agreed, calculated, for_panel, meeting
 from tests.allocation.test_ras import live_version
 
 pytestmark = pytest.mark.django_db
 
-YEAR = panel.financial_year_start(timezone.localdate())
+YEAR = panel.financial_year_start(clock.today())
 
 
 def call(client, user, method, url, body=None):
@@ -229,7 +229,7 @@ def test_a_new_price_recalculates_and_flags(client, world):
     version = live_version(world)
     indicative = calculated(world)
     agreed(world, calculated(world))
-    today = timezone.localdate()
+    today = clock.today()
     status, body = call(client, world.user("scot_administrator"), "POST",
                         f"/api/resource-allocation/versions/{version.pk}/price",
                         {"price_per_point": "47.00", "effective_from": today.isoformat()})
@@ -251,7 +251,7 @@ def test_a_new_price_recalculates_and_flags(client, world):
 ])
 def test_a_bad_price_names_the_field(client, world, body, field):
     version = live_version(world)
-    body = {"effective_from": timezone.localdate().isoformat(), **body}
+    body = {"effective_from": clock.today().isoformat(), **body}
     status, got = call(client, world.user("scot_administrator"), "POST",
                        f"/api/resource-allocation/versions/{version.pk}/price", body)
     assert status == 422 and field in error_fields(got), got
@@ -260,7 +260,7 @@ def test_a_bad_price_names_the_field(client, world, body, field):
 
 def test_a_price_change_is_refused_outside_the_authority(client, world):
     version = live_version(world)
-    body = {"price_per_point": "47.00", "effective_from": timezone.localdate().isoformat()}
+    body = {"price_per_point": "47.00", "effective_from": clock.today().isoformat()}
     url = f"/api/resource-allocation/versions/{version.pk}/price"
     assert call(client, world.user("eng_administrator"), "POST", url, body)[0] == 404
     assert call(client, world.user("scot_finance_officer"), "POST", url, body)[0] == 403

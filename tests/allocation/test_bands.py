@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from selfdirect.allocation import services as allocation
 from selfdirect.allocation.arithmetic import band_for, base_amount
 from selfdirect.allocation.models import IndicativeBudget, RasBand
 from selfdirect.allocation.selectors import budget_explanation
+from selfdirect.core import clock
 from tests.allocation.test_ras import POINTS, START, calculated
 
 BANDS = [{"label": "Band A", "lower": 0, "upper": 19, "amount": None, "cap": 50000},
@@ -89,7 +89,7 @@ def test_a_cap_is_explained_and_kept_through_a_price_change(world):
 def test_bands_are_refused_naming_what_is_wrong(world):
     admin = world.user("scot_administrator")
     draft = allocation.ras_version_create_default(actor=admin, authority=world.scot,
-                                                  effective_from=timezone.localdate())
+                                                  effective_from=clock.today())
     with pytest.raises(ValidationError) as caught:
         allocation.ras_bands_set(actor=admin, version=draft, bands=[
             {"label": "A", "lower": 0, "upper": 20, "cap": "500.00"},
@@ -116,7 +116,7 @@ def test_the_bands_page_saves_bands_and_shows_errors_by_row(client, world):
 
     admin = world.user("scot_administrator")
     draft = allocation.ras_version_create_default(actor=admin, authority=world.scot,
-                                                  effective_from=timezone.localdate())
+                                                  effective_from=clock.today())
     client.force_login(admin)
     url = reverse("ras-bands", args=[draft.pk])
     page = client.post(url, {"band_1": "Band A", "band_1_lower": "0", "band_1_upper": "19",

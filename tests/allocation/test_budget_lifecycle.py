@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget
+from selfdirect.core import clock
 from tests.allocation.test_ras import calculated, live_version
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_propose_then_agree_with_reasons(world):
     agreed = allocation.budget_agree(actor=manager, budget=proposed,
                                      reason="Meets the agreed outcomes at a reasonable cost")
     assert (agreed.state, agreed.agreed_by, agreed.agreed_on) == (
-        "agreed", manager, timezone.localdate())
+        "agreed", manager, clock.today())
     assert [h.history_change_reason for h in agreed.history.order_by("history_date")][-2:] == [
         "Proposed for agreement", "Agreed"]
 
@@ -77,7 +77,7 @@ def test_a_price_change_leaves_a_proposed_budget_alone(world):
     indicative = calculated(world)
     allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                 price_per_point=Decimal("50.00"),
-                                effective_from=timezone.localdate())
+                                effective_from=clock.today())
     before = proposed.total
     proposed.refresh_from_db()
     indicative_after = IndicativeBudget.objects.get(pk=indicative.pk)

@@ -20,6 +20,7 @@ from selfdirect.allocation.models import (
     RasResponse,
 )
 from selfdirect.assessments import services as assessing
+from selfdirect.core import clock
 from tests.allocation.test_ras import ANSWERS, POINTS, live_version
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
@@ -306,7 +307,7 @@ def test_the_history_shows_the_panels_decision_and_a_review_flag(client, world, 
     budget = budget_for(world, assessment)
     allocation.budget_propose(actor=world.user("scot_social_worker"), budget=budget)
     manager = world.user("scot_team_manager")
-    meeting = PanelMeeting.objects.create(authority=world.scot, date=timezone.localdate(),
+    meeting = PanelMeeting.objects.create(authority=world.scot, date=clock.today(),
                                           chair=manager, created_by=manager)
     PanelDecision.objects.create(meeting=meeting, budget=budget, outcome="decline",
                                  reasons="Your needs can be met by the day centre.",

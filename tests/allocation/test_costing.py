@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from selfdirect.allocation.models import EmployerCosting, FundingLine, Indicativ
 from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.authorities.models import PolicyFigure
 from selfdirect.authorities.policy import definitions, to_canonical
+from selfdirect.core import clock
 from tests.allocation.test_ras import calculated, live_version
 
 pytestmark = pytest.mark.django_db
@@ -115,13 +115,13 @@ def test_a_costing_keeps_every_line_as_worked_out_today(world, budget):
                                         hourly_wage="13.00", hours_per_week="22.5",
                                         employment_allowance=False)
     expected = employer_costs(authority=world.scot, hourly_wage_pence=1300,
-                              hours_per_week=Decimal("22.5"), on=timezone.localdate(),
+                              hours_per_week=Decimal("22.5"), on=clock.today(),
                               employment_allowance=False)
     assert [(line["key"], line["amount"]) for line in item.lines] == [
         (line.key, line.amount) for line in expected.lines]
     assert item.yearly_total == expected.yearly_total == sum(line["amount"] for line in item.lines)
     assert item.start_up == expected.start_up.amount
-    assert item.rates_on == timezone.localdate()
+    assert item.rates_on == clock.today()
     assert item.history.count() == 1
 
 
@@ -233,7 +233,7 @@ def test_the_uplift_recosts_open_budgets_and_flags_agreed_ones(world, budget):
     allocation.budget_propose(actor=worker, budget=agreed)
     allocation.budget_agree(actor=world.user("scot_team_manager"), budget=agreed, reason="OK")
     agreed_costing = EmployerCosting.objects.get(budget=agreed)
-    on = timezone.localdate()
+    on = clock.today()
     _new_minimum(world, "13.50", on)
 
     result = costing.employer_costs_uplift(actor=admin, authority=world.scot, on=on,
@@ -303,7 +303,7 @@ def test_the_uplift_page_reports_what_it_did(client, world, budget):
                                  hourly_wage="13.00", hours_per_week="20",
                                  employment_allowance=True)
     client.force_login(world.user("scot_administrator"))
-    today = timezone.localdate()
+    today = clock.today()
     page = client.post(reverse("employer-costs-uplift"),
                        {"on_day": today.day, "on_month": today.month, "on_year": today.year,
                         "wage_uplift_percent": "2"}, follow=True)

@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget, RasQuestion, ReasonCode
 from selfdirect.allocation.selectors import budget_explanation
+from selfdirect.core import clock
 from tests.allocation.test_ras import ANSWERS, POINTS, calculated, live_version, new_assessment
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_scenario_4_an_explained_budget_before_planning(world):
 
     allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                 price_per_point=Decimal("48.00"),
-                                effective_from=timezone.localdate())
+                                effective_from=clock.today())
     eilidh.refresh_from_db()
     agreed.refresh_from_db()
     assert eilidh.price_per_point == 4800 and eilidh.points == 44

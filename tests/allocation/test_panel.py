@@ -10,7 +10,6 @@ from html import escape
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.allocation import panel
 from selfdirect.allocation import services as allocation
@@ -24,6 +23,7 @@ from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
 from selfdirect.audit.models import AccessLog
+from selfdirect.core import clock
 from tests.allocation.test_ras import ANSWERS, calculated, live_version
 from tests.factories import TEST_PASSWORD, PersonFactory
 
@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db
 
 # The default questionnaire with ANSWERS: 33 points × £45.00 = £1,485.00 (148500p).
 BASE = 148500
-TODAY = timezone.localdate
-YEAR = panel.financial_year_start(datetime.date.today())
+TODAY = clock.today
+YEAR = panel.financial_year_start(clock.today())
 
 
 # --- Helpers ------------------------------------------------------------------------------

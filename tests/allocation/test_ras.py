@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import (
@@ -20,6 +19,7 @@ from selfdirect.allocation.models import (
 )
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import NeedArea
+from selfdirect.core import clock
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_the_default_questionnaire_loads_as_a_draft(world):
 def test_publish_makes_it_live_and_only_one_live_per_date(world):
     version = live_version(world)
     assert version.state == RasVersion.State.LIVE
-    assert allocation.live_version_on(world.scot, timezone.localdate()) == version
+    assert allocation.live_version_on(world.scot, clock.today()) == version
     assert allocation.live_version_on(world.scot, START - datetime.timedelta(days=1)) is None
     admin = world.user("scot_administrator")
     second = allocation.ras_version_create_default(actor=admin, authority=world.scot,
@@ -156,7 +156,7 @@ def test_price_change_recalculates_indicative_budgets_only(world):
     proposed = calculated(world)
     IndicativeBudget.objects.filter(pk=proposed.pk).update(state=IndicativeBudget.State.PROPOSED)
     admin = world.user("scot_administrator")
-    today = timezone.localdate()
+    today = clock.today()
     new = allocation.ras_price_change(actor=admin, version=old, price_per_point="£50.00",
                                       effective_from=today)
     assert new.state == RasVersion.State.LIVE and new.price_per_point == 5000
@@ -182,7 +182,7 @@ def test_price_change_recalculates_indicative_budgets_only(world):
 def test_price_change_guards(world):
     old = live_version(world)
     admin = world.user("scot_administrator")
-    today = timezone.localdate()
+    today = clock.today()
     for price in ("0", "-5", "12.345", "lots"):
         with pytest.raises(ValidationError) as refused:
             allocation.ras_price_change(actor=admin, version=old, price_per_point=price,

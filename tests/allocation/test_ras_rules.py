@@ -9,10 +9,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget
+from selfdirect.core import clock
 from tests.allocation.test_ras import POINTS, START, calculated, live_version
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_each_person_is_scored_by_the_version_that_fits_them(world):
 
 def test_an_age_range_and_a_person_no_version_fits(world):
     _scoped_version(world, scope="older-people", minimum_age=65)
-    today = timezone.localdate()
+    today = clock.today()
     older = calculated(world, date_of_birth=today.replace(year=today.year - 80))
     assert older.ras_version.rules_text == "Aged 65 or over"
     with pytest.raises(ValidationError, match="None of the council's resource allocation "

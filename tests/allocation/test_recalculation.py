@@ -20,6 +20,7 @@ from selfdirect.allocation.models import (
 )
 from selfdirect.allocation.recalculation import recalculate_indicative
 from selfdirect.assessments import services as assessing
+from selfdirect.core import clock
 from tests.allocation.test_ras import ANSWERS, POINTS, START, calculated, live_version
 from tests.factories import TEST_PASSWORD, PersonFactory
 
@@ -150,7 +151,7 @@ def test_a_questionnaire_change_recalculates_with_the_new_points(world, mixed):
 def test_a_future_version_recalculates_nothing_when_published(world, mixed):
     version, adjusted, plain, *_ = mixed
     admin = world.user("scot_administrator")
-    future = datetime.date.today() + datetime.timedelta(days=30)
+    future = clock.today() + datetime.timedelta(days=30)
     draft = allocation.ras_version_draft_from(actor=admin, version=version, effective_from=future)
     _, result = allocation.ras_version_publish_with_result(actor=admin, version=draft)
     assert result is None

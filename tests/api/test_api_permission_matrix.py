@@ -17,6 +17,7 @@ from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
 from selfdirect.charging import services as charging
 from selfdirect.charging.models import FinancialAssessment, PlannedService
+from selfdirect.core import clock
 from selfdirect.outcomes import services as outcome_services
 from selfdirect.outcomes.models import OutcomeTerm
 from selfdirect.people.models import ConsentMethod, ConsentScope
@@ -405,7 +406,7 @@ def _url(call, users, person):
         url = url.replace("{meeting}", str(_panel_meeting(users, person).pk))
     if "{version}" in url:
         _live_questionnaire(users, person)
-        version = allocation.live_version_on(person.authority, timezone.localdate())
+        version = allocation.live_version_on(person.authority, clock.today())
         url = url.replace("{version}", str(version.pk))
     if "{budget}" in url:
         budget = _indicative_budget(users, person)
@@ -453,7 +454,7 @@ def _directory_url(path, users, person, url):
         made = spending.spending_request_make(
             actor=users["the_person"], person=person, description="A weekend of respite",
             amount=50000, outcome=_agreed_outcome(person),
-            wanted_on=timezone.localdate())
+            wanted_on=clock.today())
         url = url.replace("{spending_request}", str(made.pk))
     if "{support_line}" in url:
         url = url.replace("{support_line}", str(_provider_line(users, person).pk))
@@ -475,7 +476,7 @@ def _agreed_outcome(person):
             or PersonalOutcome.objects.create(
                 person=person, in_own_words="A break now and then",
                 created_by=person.allocated_worker, state=PersonalOutcome.State.AGREED,
-                agreed_on=timezone.localdate()))
+                agreed_on=clock.today()))
 
 
 def _provider_line(users, person):
@@ -531,7 +532,7 @@ def _charging_url(path, users, person, url):
             url = url.replace("{item}", str(item.pk))
     if "{waiver}" in url:
         waiver = charging.waiver_request(actor=users["scot_social_worker"], person=person,
-                                         reason="Rent arrears", starts_on=timezone.localdate())
+                                         reason="Rent arrears", starts_on=clock.today())
         url = url.replace("{waiver}", str(waiver.pk))
     if "{code}" in url:
         url = url.replace("{code}", person.authority.code)
@@ -552,8 +553,8 @@ def _payment_run(users, person, *, approved):
     originator(person.authority)
     preparer = staff(person.authority, Role.FINANCE_OFFICER, None)
     run = runs.run_prepare(actor=preparer, authority=person.authority,
-                           period_start=timezone.localdate(), period_end=timezone.localdate(),
-                           pay_on=timezone.localdate())
+                           period_start=clock.today(), period_end=clock.today(),
+                           pay_on=clock.today())
     if approved:
         run = runs.run_approve(actor=staff(person.authority, Role.FINANCE_OFFICER, None), run=run)
     return run
@@ -571,7 +572,7 @@ def _chargeable_service(users, person):
             or charging.planned_service_add(
                 actor=users["scot_social_worker"], person=person,
                 service_type="social_support", description="Support to go swimming",
-                weekly_cost=9000, starts_on=timezone.localdate()))
+                weekly_cost=9000, starts_on=clock.today()))
 
 
 def _financial_assessment(users, person):
@@ -599,11 +600,11 @@ def _contribution(users, person):
 
 def _live_questionnaire(users, person):
     """The default questionnaire, live in the person's authority (once per test)."""
-    if allocation.live_version_on(person.authority, timezone.localdate()) is None:
+    if allocation.live_version_on(person.authority, clock.today()) is None:
         admin = users["scot_administrator"]
         version = allocation.ras_version_create_default(
             actor=admin, authority=person.authority,
-            effective_from=timezone.localdate() - datetime.timedelta(days=30))
+            effective_from=clock.today() - datetime.timedelta(days=30))
         allocation.ras_version_publish(actor=admin, version=version)
 
 
@@ -618,7 +619,7 @@ def _panel_meeting(users, person):
     budget.refresh_from_db()
     allocation.budget_propose(actor=worker, budget=budget)
     return panel.panel_meeting_create(actor=chair, authority=person.authority,
-                                      date=timezone.localdate(), chair=chair,
+                                      date=clock.today(), chair=chair,
                                       members=[chair, users["scot_team_manager"]])
 
 
@@ -629,11 +630,11 @@ def _body(body, person):
             person=person, state=IndicativeBudget.State.PROPOSED, needs_panel=True).latest("pk")
         body = body.replace("{panel_budget}", str(budget.pk))
     if body and "{monday}" in body:  # the week that has just begun
-        today = timezone.localdate()
+        today = clock.today()
         body = body.replace("{monday}", (today - datetime.timedelta(days=today.weekday()))
                             .isoformat())
     if body and "{today}" in body:
-        body = body.replace("{today}", timezone.localdate().isoformat())
+        body = body.replace("{today}", clock.today().isoformat())
     if body and "{plan_version}" in body:  # the version as the caller would have read it
         plan = SupportPlan.objects.get(person=person, status=SupportPlan.Status.DRAFT)
         body = body.replace("{plan_version}", str(plan.version))

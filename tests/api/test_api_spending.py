@@ -10,9 +10,9 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from selfdirect.accounts.services import api_token_create
+from selfdirect.core import clock
 from selfdirect.spending import services
 from selfdirect.spending.models import SpendingRequest
 from tests.spending.matrix import agreed_outcome
@@ -40,7 +40,7 @@ def setting(cast):
 
 def _ask(client, user, person, outcome, **overrides):
     body = {"description": "A weekend of respite in Crieff", "amount": "450.50",
-            "outcome_id": outcome.pk, "wanted_on": str(timezone.localdate()), **overrides}
+            "outcome_id": outcome.pk, "wanted_on": str(clock.today()), **overrides}
     return call(client, user, "POST", f"/api/people/{person.pk}/spending-requests", body)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment, Referral
 from selfdirect.assessments.selectors import Stage, waiting_list
+from selfdirect.core import clock
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from tests.factories import PersonFactory
@@ -68,9 +69,9 @@ def test_eligibility_cannot_be_dated_in_the_future_or_before_the_assessment(worl
     worker = world.user("scot_social_worker")
     person = PersonFactory(authority=world.scot, team=world.scot_team, allocated_worker=worker)
     assessment = assessing.assessment_start(actor=worker, person=person,
-                                            started_on=timezone.localdate())
-    for when in (timezone.localdate() + datetime.timedelta(days=1),
-                 timezone.localdate() - datetime.timedelta(days=1)):
+                                            started_on=clock.today())
+    for when in (clock.today() + datetime.timedelta(days=1),
+                 clock.today() - datetime.timedelta(days=1)):
         with pytest.raises(ValidationError) as refused:
             assessing.eligibility_decide(actor=worker, assessment=assessment, decided_on=when,
                                          areas=[("home", "critical", "r")], reasons="r",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment, Referral, SelfAssessment
+from selfdirect.core import clock
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from tests.factories import PersonFactory, UserFactory
@@ -64,7 +65,7 @@ def test_the_threshold_in_force_on_the_day_decides(world, case):
     from selfdirect.authorities.models import PolicyFigure
 
     worker, person = case
-    today = timezone.localdate()
+    today = clock.today()
     # An earlier committee decision, already in force (set through the policy page it
     # would have been entered on or before its date).
     PolicyFigure.objects.create(authority=world.scot, country="scotland",
@@ -159,7 +160,7 @@ def test_a_referral_starts_the_clock_and_starting_the_assessment_moves_it_on(cas
     with pytest.raises(ValidationError) as refused:
         assessing.referral_record(actor=worker, person=person, source="self", reason="x",
                                   urgency="routine",
-                                  received_on=timezone.localdate() + datetime.timedelta(days=1))
+                                  received_on=clock.today() + datetime.timedelta(days=1))
     assert "received_on" in refused.value.message_dict
 
 

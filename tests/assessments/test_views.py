@@ -23,6 +23,7 @@ from selfdirect.assessments.models import (
     Risk,
 )
 from selfdirect.audit.models import AccessLog
+from selfdirect.core import clock
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from selfdirect.people.models import ConsentMethod, ConsentScope
@@ -198,7 +199,7 @@ def test_a_referral_is_recorded_and_the_assessment_started_from_the_list(client,
     ben = PersonFactory(authority=world.scot, team=world.scot_team, allocated_worker=worker,
                         given_name="Ben")
     sign_in(client, worker)
-    today = timezone.localdate()
+    today = clock.today()
     response = client.post(reverse("referral-new", args=[ben.pk]), {
         "source": "family", "referrer_name": "Ben's mother", "referrer_contact": "0131 496 0000",
         "reason": "Ben needs help getting out", "urgency": "routine",
@@ -228,7 +229,7 @@ def test_a_referral_is_recorded_and_the_assessment_started_from_the_list(client,
 
 # --- Each form's error path --------------------------------------------------------------
 
-TODAY = timezone.localdate()
+TODAY = clock.today()
 NEXT_YEAR = str(TODAY.year + 1)
 REFERRAL = {"source": "self", "reason": "Help with meals", "urgency": "routine",
             "received_on_day": "1", "received_on_month": "2", "received_on_year": "2025"}
@@ -332,7 +333,7 @@ def test_support_started_needs_a_completed_assessment_and_a_real_date(client, wo
     assert "Date support started must be today or in the past" in future.content.decode()
     assessment.refresh_from_db()
     assert assessment.service_started_on is None
-    today = timezone.localdate()
+    today = clock.today()
     done = client.post(url, {"service_started_on_day": str(today.day),
                              "service_started_on_month": str(today.month),
                              "service_started_on_year": str(today.year)})

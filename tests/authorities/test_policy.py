@@ -17,11 +17,12 @@ from selfdirect.authorities.policy import (
     to_canonical,
 )
 from selfdirect.authorities.services import policy_figure_set
+from selfdirect.core import clock
 from tests.factories import TEST_PASSWORD
 
 D = datetime.date
 # Changes apply from today or later, so the tests' dates are relative to today.
-NEXT_YEAR = datetime.date.today().year + 1
+NEXT_YEAR = clock.today().year + 1
 APRIL = D(NEXT_YEAR, 4, 1)
 
 
@@ -128,7 +129,7 @@ def test_a_change_cannot_reach_back_before_today(world):
     with pytest.raises(ValidationError) as caught:
         policy_figure_set(actor=world.user("scot_administrator"), authority=world.scot,
                           key="review.interval_months", value="6",
-                          effective_from=datetime.date.today() - datetime.timedelta(days=1),
+                          effective_from=clock.today() - datetime.timedelta(days=1),
                           reason="r")
     assert "today or later" in caught.value.message_dict["effective_from"][0]
 

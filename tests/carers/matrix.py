@@ -13,6 +13,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from selfdirect.core import clock
 from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
 
 # The carer's record, seen: staff who may see the carer; nobody through the cared-for person.
@@ -49,7 +50,7 @@ def make_carer(users: dict[str, Any], person: Any, *, accepted: bool = True) -> 
     carer = PersonFactory(authority=person.authority, team=person.team,
                           allocated_worker=person.allocated_worker, client_group="carer",
                           given_name="Kirsty", family_name="Carer")
-    day = datetime.date.today() - datetime.timedelta(days=10)
+    day = clock.today() - datetime.timedelta(days=10)
     offer = services.carer_identify(actor=manager, cared_for=person, carer=carer,
                                     identified_on=day, terminal_illness=False)
     if not accepted:

@@ -19,6 +19,7 @@ from selfdirect.carers.models import (
     CarerSupportPlanOffer,
     PlanOutcome,
 )
+from selfdirect.core import clock
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from selfdirect.people.models import Access, Person, RelationshipKind
 from selfdirect.people.services import relationship_add
@@ -79,7 +80,7 @@ def test_a_carer_of_someone_terminally_ill_is_owed_an_offer_within_two_working_d
 def test_bad_identification_names_each_field_and_saves_nothing(world, worker, cared_for):
     people_before = Person.objects.count()
     elsewhere = PersonFactory(authority=world.eng)
-    future = datetime.date.today() + datetime.timedelta(days=1)
+    future = clock.today() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as caught:
         services.carer_identify(actor=worker, cared_for=cared_for, carer=elsewhere,
                                 identified_on=future, terminal_illness=False)

@@ -9,11 +9,11 @@ person (another team, another authority), get 404.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.urls import reverse
 
+from selfdirect.core import clock
 from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
 
 _ASSESS = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK,
@@ -41,7 +41,7 @@ def url_for(page: str, users: dict[str, Any], person: Any) -> str:
         raise KeyError(page)
     services.planned_service_add(
         actor=users["scot_social_worker"], person=person, service_type=ServiceType.DAY_SERVICE,
-        description="Day centre", weekly_cost=9000, starts_on=datetime.date.today())
+        description="Day centre", weekly_cost=9000, starts_on=clock.today())
     if page == "financial-assessment-start":
         return reverse(page, args=[person.pk])
     assessment = services.financial_assessment_start(actor=users["scot_finance_officer"],

@@ -14,11 +14,11 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.urls import reverse
 
+from selfdirect.core import clock
 from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
 
 _VIEW = row(REFUSED, anonymous=SIGN_IN, scot_social_worker=OK, scot_other_social_worker=NOT_FOUND,
@@ -55,7 +55,7 @@ def _service(users: dict[str, Any], person: Any, kind: str = "social_support") -
     return services.planned_service_add(
         actor=users["scot_social_worker"], person=person, service_type=kind,
         description="Support to go swimming", weekly_cost=9000,
-        starts_on=datetime.date.today())
+        starts_on=clock.today())
 
 
 def _contribution(users: dict[str, Any], person: Any) -> Any:
@@ -79,7 +79,7 @@ def url_for(page: str, users: dict[str, Any], person: Any) -> str:
         return reverse(page, args=[person.pk, _service(users, person).pk])
     if page == "waiver-decide":
         waiver = services.waiver_request(actor=users["scot_social_worker"], person=person,
-                                         reason="Rent arrears", starts_on=datetime.date.today())
+                                         reason="Rent arrears", starts_on=clock.today())
         return reverse(page, args=[waiver.pk])
     if page == "contribution-detail":
         return reverse(page, args=[_contribution(users, person).pk])

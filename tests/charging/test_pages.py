@@ -9,12 +9,12 @@ import html
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.authorities.models import PolicyFigure
 from selfdirect.charging import selectors, services
 from selfdirect.charging.catalogue import IncomeType, Period, ServiceType
 from selfdirect.charging.models import Contribution, PlannedService, Waiver
+from selfdirect.core import clock
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def as_user(client, username):
 
 @pytest.fixture
 def today():
-    return timezone.localdate()
+    return clock.today()
 
 
 @pytest.fixture

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 
-from django.utils import timezone
-
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import FundingStream, IndicativeBudget
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.payments import schedules
 from selfdirect.payments.models import Originator, PayeeAccount, Schedule, ScheduleRate
@@ -21,7 +20,7 @@ from tests.allocation.matrix_budget import make_budget
 
 # Plans are agreed today (``plans.plan_sign`` uses the current date), so schedules start
 # today and the tests pay from today.
-DAY = timezone.localdate()
+DAY = clock.today()
 
 
 def originator(authority) -> Originator:

@@ -20,8 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
+from selfdirect.core import clock
 from tests.matrix import ACTORS, NOT_FOUND, OK, REFUSED, SIGN_IN, row  # noqa: F401
 
 _RECORD_LIST = row(REFUSED, anonymous=SIGN_IN, scot_provider_user=OK, scot_finance_officer=OK,
@@ -57,7 +57,7 @@ WEEK = datetime.timedelta(days=7)
 
 
 def this_monday() -> datetime.date:
-    today = timezone.localdate()
+    today = clock.today()
     return today - datetime.timedelta(days=today.weekday())
 
 
@@ -79,7 +79,7 @@ def hours_setting(users: dict[str, Any], person: Any, *, hours_per_week: str = "
     from tests.providers.factories import provider_in
 
     worker, manager = users["scot_social_worker"], users["scot_team_manager"]
-    today = timezone.localdate()
+    today = clock.today()
     if not IndicativeBudget.objects.filter(person=person,
                                            state=IndicativeBudget.State.AGREED).exists():
         budget = make_budget(users, person)

@@ -55,7 +55,7 @@ import datetime
 import django
 
 django.setup()
-from django.utils import timezone
+from selfdirect.core import clock
 
 from selfdirect.accounts.models import User
 from selfdirect.authorities.models import Authority, Role, StaffRole
@@ -65,7 +65,7 @@ from selfdirect.payments import runs
 from selfdirect.payments.models import Originator, PayeeAccount, Schedule, ScheduleRate
 from selfdirect.people.models import Person
 
-today = timezone.localdate()
+today = clock.today()
 authority = Authority.objects.create(name="Killed run council", code="S12000099",
                                      country="scotland")
 one = User.objects.create(username="killed.one")

@@ -11,11 +11,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.allocation import services as allocation
 from selfdirect.charging import services as charging
 from selfdirect.charging.catalogue import IncomeType, Period, ServiceType
+from selfdirect.core import clock
 from selfdirect.planning import services
 from selfdirect.planning.models import OptionChoice
 from tests.allocation.matrix_budget import make_budget
@@ -54,7 +54,7 @@ def cards(text):
 
 
 def record(users, person, **kwargs):
-    values = {"options": ["1", "3"], "decided_on": timezone.localdate(),
+    values = {"options": ["1", "3"], "decided_on": clock.today(),
               "present": "Fraser, his sister, Morag (worker)"}
     values.update(kwargs)
     return services.option_choice_record(actor=users["scot_social_worker"], person=person,
@@ -73,7 +73,7 @@ def contribute(users, person):
     """A service charged for and a financial assessment: £200 a week ESA."""
     charging.planned_service_add(
         actor=users["scot_social_worker"], person=person, service_type=ServiceType.SOCIAL_SUPPORT,
-        description="Support to go swimming", weekly_cost=9000, starts_on=timezone.localdate())
+        description="Support to go swimming", weekly_cost=9000, starts_on=clock.today())
     finance = users["scot_finance_officer"]
     fa = charging.financial_assessment_start(actor=finance, person=person)
     charging.income_add(actor=finance, assessment=fa, income_type=IncomeType.ESA, amount=20000,
@@ -159,7 +159,7 @@ def test_an_agreed_budget_is_named_as_agreed(client, working_age):
 
 def test_no_choice_is_shown_as_option_3_with_the_earlier_choice_kept(client, cast):
     users, person = cast
-    record(users, person, decided_on=timezone.localdate() - datetime.timedelta(days=30))
+    record(users, person, decided_on=clock.today() - datetime.timedelta(days=30))
     record(users, person, options=[], no_choice=True, advocate_helped=True)
     text = options_page(client, "scot_social_worker", person)
     assert "Option 3 (no choice was made, so the law treats it as Option 3)" in text
@@ -172,7 +172,7 @@ def test_no_choice_is_shown_as_option_3_with_the_earlier_choice_kept(client, cas
 def test_a_direct_payment_not_available_gives_reasons_and_a_date_and_keeps_the_others(
         client, cast):
     users, person = cast
-    review = timezone.localdate() + datetime.timedelta(days=90)
+    review = clock.today() + datetime.timedelta(days=90)
     record(users, person, options=["2"], direct_payment_available=False,
            direct_payment_reasons="You asked for time to think about being an employer",
            direct_payment_review_on=review)
@@ -193,7 +193,7 @@ def test_what_was_typed_is_escaped_on_the_page(client, cast):
     users, person = cast
     record(users, person, options=["2"], present=SCRIPT, explained_how=SCRIPT,
            direct_payment_available=False, direct_payment_reasons=SCRIPT,
-           direct_payment_review_on=timezone.localdate() + datetime.timedelta(days=30))
+           direct_payment_review_on=clock.today() + datetime.timedelta(days=30))
     text = options_page(client, "scot_social_worker", person)
     assert SCRIPT not in text
     assert text.count(ESCAPED) == 3
@@ -251,7 +251,7 @@ def test_the_form_starts_at_today(client, cast):
     users, person = cast
     page = as_user(client, "scot_social_worker").get(choice_url(person))
     text = page.content.decode()
-    today = timezone.localdate()
+    today = clock.today()
     assert page.status_code == 200
     assert re.search(rf'name="decided_on_day"[^>]*value="{today.day}"', text)
     assert re.search(rf'name="decided_on_year"[^>]*value="{today.year}"', text)
@@ -263,7 +263,7 @@ def test_the_form_starts_at_today(client, cast):
 def test_recording_a_choice_saves_it_against_the_budget_and_says_so(client, cast):
     users, person = cast
     budget = make_budget(users, person)
-    day = timezone.localdate() - datetime.timedelta(days=2)
+    day = clock.today() - datetime.timedelta(days=2)
     response = as_user(client, "scot_social_worker").post(choice_url(person), {
         "options": ["1", "3"], **date_fields("decided_on", day),
         "present": "Fraser and his sister", "explained_how": "Face to face, easy read leaflet",
@@ -280,7 +280,7 @@ def test_recording_a_choice_saves_it_against_the_budget_and_says_so(client, cast
 def test_no_choice_through_the_form_is_recorded_as_option_3(client, cast):
     users, person = cast
     response = as_user(client, "scot_social_worker").post(choice_url(person), {
-        "no_choice": "on", **date_fields("decided_on", timezone.localdate()),
+        "no_choice": "on", **date_fields("decided_on", clock.today()),
         "present": "Fraser"})
     assert response.status_code == 302
     choice = OptionChoice.objects.get(person=person)
@@ -289,9 +289,9 @@ def test_no_choice_through_the_form_is_recorded_as_option_3(client, cast):
 
 def test_mistakes_are_named_by_field_and_what_was_typed_is_kept(client, cast):
     users, person = cast
-    review = timezone.localdate() + datetime.timedelta(days=60)
+    review = clock.today() + datetime.timedelta(days=60)
     response = as_user(client, "scot_social_worker").post(choice_url(person), {
-        "options": ["1"], **date_fields("decided_on", timezone.localdate()),
+        "options": ["1"], **date_fields("decided_on", clock.today()),
         "present": SCRIPT, "explained_how": "By phone",
         "direct_payment_unavailable": "on", **date_fields("direct_payment_review_on", review)})
     assert response.status_code == 200
@@ -318,12 +318,12 @@ def test_nothing_chosen_and_a_date_that_is_not_real(client, cast):
     assert "Date of the choice must be a real date" in text
     assert "Say who was present, including the person" in text
     assert re.search(r'name="decided_on_day"[^>]*value="31"', text)
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = clock.today() + datetime.timedelta(days=1)
     response = client.post(choice_url(person), {**date_fields("decided_on", tomorrow),
                                                 "present": "Fraser"})
     text = response.content.decode()
     assert "Date of the choice must be today or in the past" in text
-    response = client.post(choice_url(person), {**date_fields("decided_on", timezone.localdate()),
+    response = client.post(choice_url(person), {**date_fields("decided_on", clock.today()),
                                                 "present": "Fraser"})
     assert "Select the options the person chose (more than one is Option 4)" in \
         response.content.decode()

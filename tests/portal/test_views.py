@@ -18,6 +18,7 @@ from selfdirect.assessments.models import (
 )
 from selfdirect.assessments.selectors import assessment_get
 from selfdirect.audit.models import AccessLog
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.outcomes.services import outcome_add
 from selfdirect.people.models import Access, Consent, ConsentMethod, ConsentScope
@@ -514,7 +515,7 @@ def test_an_empty_referral_names_every_field_it_needs(client, world):
         ({"postcode": "EH1"}, "postcode", "Enter a full UK postcode, like EH1 1YZ, or leave it empty"),
         ({"postcode": "12345"}, "postcode", "Enter a full UK postcode"),
         ({"postcode": "not a postcode"}, "postcode", "Postcode must be 10 characters or fewer"),
-        ({"date_of_birth_year": str(datetime.date.today().year + 1)}, "date_of_birth_0",
+        ({"date_of_birth_year": str(clock.today().year + 1)}, "date_of_birth_0",
          "Date of birth must be in the past"),
         ({"date_of_birth_day": "31", "date_of_birth_month": "2"}, "date_of_birth_0",
          "Date of birth must be a real date"),

@@ -8,6 +8,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
+from selfdirect.core import clock
 from selfdirect.providers.models import (
     PersonalAssistant,
     Provider,
@@ -85,7 +86,7 @@ class PersonalAssistantFactory(DjangoModelFactory):
     name = factory.Faker("name", locale="en_GB")
     phone = "07700 900123"
     email = "pa@example.com"
-    consent_given_on = factory.LazyFunction(lambda: datetime.date.today()
+    consent_given_on = factory.LazyFunction(lambda: clock.today()
                                             - datetime.timedelta(days=10))
 
     @factory.post_generation

@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from selfdirect.core import clock
 from selfdirect.planning import plans
 from selfdirect.planning.referrals import referral_send, referrals_for_member
 from selfdirect.providers import selectors
@@ -32,7 +33,7 @@ from tests.providers.factories import (
 
 pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert('x')</script>"
-TODAY = datetime.date.today()
+TODAY = clock.today()
 NOT_MANAGERS = ["scot_social_worker", "scot_team_manager", "scot_finance_officer",
                 "scot_provider_user", "the_person"]
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from selfdirect.core import clock
 from selfdirect.providers import selectors, services
 from selfdirect.providers.models import PersonalAssistant, ProviderAuthority, PvgStatus
 from tests.providers.factories import PersonalAssistantFactory, provider_in
@@ -69,11 +70,11 @@ def test_only_pas_who_consented_are_listed(world):
     PersonalAssistantFactory(covers=[world.scot], consent_given_on=None)
     withdrawn = PersonalAssistantFactory(covers=[world.scot])
     services.personal_assistant_consent_withdraw(actor=world.user("scot_commissioner"),
-                                                 pa=withdrawn, day=datetime.date.today())
+                                                 pa=withdrawn, day=clock.today())
     assert selectors.personal_assistants_listed() == [listed]
     with pytest.raises(PermissionDenied):
         services.personal_assistant_consent_withdraw(actor=world.user("eng_administrator"),
-                                                     pa=listed, day=datetime.date.today())
+                                                     pa=listed, day=clock.today())
 
 
 def test_a_pa_is_added_with_consent_and_a_pvg_date(world):

@@ -9,13 +9,11 @@ check joins when support plans exist: outcomes.quality.EXTRA_CHECKS.)
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from selfdirect.assessments import services as assessing
+from selfdirect.core import clock
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from tests.factories import PersonFactory
@@ -60,14 +58,14 @@ def test_aileens_three_outcomes_in_her_own_words(world):
         assert [t.code for t in outcome.national_outcomes.all()] == [national]
         assert (outcome.better_looks_like, outcome.measure) == (better, measure)
         assert outcome.agreed_by == worker
-        assert outcome.agreed_on == timezone.localdate()
+        assert outcome.agreed_on == clock.today()
 
 
 def test_an_outcome_without_a_measure_cannot_be_agreed_and_the_message_says_so(world):
     worker = world.user("scot_social_worker")
     aileen = PersonFactory(authority=world.scot, team=world.scot_team, allocated_worker=worker)
     assessment = assessing.assessment_start(actor=worker, person=aileen,
-                                            started_on=datetime.date.today())
+                                            started_on=clock.today())
     outcome = outcomes.outcome_add(
         actor=worker, person=aileen, assessment=assessment,
         in_own_words="I want to get back to the Thursday lunch club",

@@ -12,12 +12,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget, RasVersion
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from tests.allocation.test_ras import ANSWERS, POINTS, calculated, live_version
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
@@ -93,7 +93,7 @@ def test_eilidh_reads_how_her_budget_was_reached_and_a_new_price_follows_it(clie
     # The council changes its price per point from today.
     new = allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                       price_per_point="50.00",
-                                      effective_from=timezone.localdate())
+                                      effective_from=clock.today())
     assert new.state == RasVersion.State.LIVE
 
     budget.refresh_from_db()

@@ -18,12 +18,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.allocation import panel
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget, PanelDecision
 from selfdirect.allocation.selectors import budget_explanation
+from selfdirect.core import clock
 from tests.allocation.test_ras import calculated, live_version
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -61,7 +61,7 @@ def sign_in(client, user):
 
 def test_the_fortnightly_panel_protects_the_envelope(client, world):
     live_version(world)
-    year = panel.financial_year_start(timezone.localdate())
+    year = panel.financial_year_start(clock.today())
     finance, member = world.user("scot_finance_officer"), world.user("scot_panel_member")
 
     # Finance sets the year's envelope through its page.
@@ -80,7 +80,7 @@ def test_the_fortnightly_panel_protects_the_envelope(client, world):
     assert all(b.needs_panel for b in (morag, tomasz, shona))
 
     # The panel meets every fortnight.
-    today = timezone.localdate()
+    today = clock.today()
     sign_in(client, member)
     for date in (today, today + datetime.timedelta(days=14)):
         client.post(reverse("panel-meeting-create"), {

@@ -14,7 +14,6 @@ lines become the services his contribution is worked out on.
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -23,6 +22,7 @@ from django.urls import reverse
 
 from selfdirect.allocation import services as allocation
 from selfdirect.charging.models import PlannedService
+from selfdirect.core import clock
 from selfdirect.core.money import pounds
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.planning.models import OptionChoice, SupportPlan
@@ -31,7 +31,7 @@ from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = clock.today()
 GET_OUT = "I want to get out to the football with my mates on Saturdays"
 DAYTIME = "I want something to do in the day that isn't watching the telly"
 

@@ -13,12 +13,12 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.allocation import costing
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.employer_costs import employer_costs
 from selfdirect.allocation.selectors import budget_explanation
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from tests.allocation.test_ras import ANSWERS, live_version
 from tests.factories import PersonFactory, UserFactory
@@ -54,7 +54,7 @@ def test_niall_sees_every_employer_cost_for_his_two_pas(client, world):
     second = costing.employer_costing_add(
         actor=worker, budget=budget, label="Personal assistant (weekends)",
         hourly_wage=Decimal("13.50"), hours_per_week=Decimal("12"), employment_allowance=True)
-    today = timezone.localdate()
+    today = clock.today()
     for item, hours in ((first, 25), (second, 12)):
         expected = employer_costs(authority=world.scot, hourly_wage_pence=1350,
                                   hours_per_week=Decimal(hours), on=today,

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from selfdirect.core import clock
 from selfdirect.planning import plans
 from selfdirect.planning.referrals import referral_send
 from selfdirect.providers.models import ProviderMember
@@ -68,7 +69,7 @@ def test_a_run_prepared_by_one_finance_officer_waits_on_the_others_home_page(cli
 
     users, person = cast
     staff(person.authority, Role.FINANCE_OFFICER, None, username="second_finance")
-    today = datetime.date.today()
+    today = clock.today()
     runs.run_prepare(actor=users["scot_finance_officer"], authority=person.authority,
                      period_start=today, period_end=today, pay_on=today)
     assert "1 payment run waiting for your approval" in _home(client, "second_finance")

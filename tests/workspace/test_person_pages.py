@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from selfdirect.audit.models import AccessLog
+from selfdirect.core import clock
 from selfdirect.people.models import Person
 from selfdirect.people.validators import make_chi_number
 from tests.factories import TEST_PASSWORD, PersonFactory
@@ -52,7 +53,7 @@ def test_a_social_worker_adds_a_person_who_joins_their_caseload(client, world):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"date_of_birth_year": str(datetime.date.today().year + 1)}, "date_of_birth",
+        ({"date_of_birth_year": str(clock.today().year + 1)}, "date_of_birth",
          "Date of birth must be in the past"),
         ({"date_of_birth_month": ""}, "date_of_birth", "Date of birth must include a month"),
         ({"date_of_birth_day": "31", "date_of_birth_month": "2"}, "date_of_birth",
@@ -87,7 +88,7 @@ def test_a_future_date_of_birth_on_edit_keeps_what_was_saved(client, world):
     sign_in(client, world.user("scot_social_worker"))
     data = valid_form(given_name="Changed", chi_number=person.chi_number,
                       date_of_birth_day=str(original.day), date_of_birth_month=str(original.month),
-                      date_of_birth_year=str(datetime.date.today().year + 2))
+                      date_of_birth_year=str(clock.today().year + 2))
     response = client.post(reverse("person-edit", args=[person.pk]), data)
     assert response.status_code == 200
     person.refresh_from_db()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from selfdirect.assessments.models import Assessment, EligibilityDecision, Referral, SelfReferral
 from selfdirect.assessments.services import self_referral_submit
+from selfdirect.core import clock
 from tests.factories import TEST_PASSWORD, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_waiting_list_page_flags_a_critical_person_past_six_weeks(client, world):
     worker = world.user("scot_social_worker")
     person = PersonFactory(authority=world.scot, team=world.scot_team, given_name="Isla")
-    done = datetime.date.today() - datetime.timedelta(days=50)
+    done = clock.today() - datetime.timedelta(days=50)
     assessment = Assessment.objects.create(person=person, worker=worker, started_on=done,
                                            completed_on=done, state="completed")
     EligibilityDecision.objects.create(assessment=assessment, decided_on=done, decided_by=worker,
@@ -68,6 +69,6 @@ def test_the_public_referral_service_checks_what_people_type(world):
     with pytest.raises(ValidationError) as caught:
         self_referral_submit(authority=world.scot, for_whom="cared_for", name="A",
                              contact="x", what_help="y", postcode="EH1",
-                             date_of_birth=datetime.date.today() + datetime.timedelta(days=1))
+                             date_of_birth=clock.today() + datetime.timedelta(days=1))
     assert set(caught.value.message_dict) == {"postcode", "date_of_birth", "referrer_name"}
     assert not SelfReferral.objects.exists()

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.allocation import panel, services
@@ -25,6 +24,7 @@ from selfdirect.api.schemas import ErrorOut
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.core.money import pounds
 
 SIT = "allocation.sit_on_panel"
@@ -282,7 +282,7 @@ def _envelope_out(figures: panel.EnvelopeFigures) -> dict[str, Any]:
 def panel_envelope_read(request: Any, authority_id: int,
                         year_start: datetime.date | None = None) -> Any:
     authority = _authority(request, authority_id, "allocation.view_envelope")
-    start = year_start or panel.financial_year_start(timezone.localdate())
+    start = year_start or panel.financial_year_start(clock.today())
     if (start.month, start.day) != (4, 1):
         raise ValidationError({"year_start": "The financial year starts on 1 April: give "
                                              "1 April of the year, like 2026-04-01"})

@@ -12,7 +12,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.allocation import costing, services
@@ -21,6 +20,7 @@ from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.assessments.models import Assessment
+from selfdirect.core import clock
 from selfdirect.core.money import pounds
 from selfdirect.people.models import Person
 from selfdirect.people.selectors import person_get, person_record_get
@@ -282,7 +282,7 @@ def budget_answers(request: Any, assessment_id: int, payload: AnswersIn) -> Any:
         raise ValidationError({"answers": "Give at least one answer, by question code"})
     recorded = services.ras_responses_record(actor=request.user, assessment=assessment,
                                              answers=payload.answers)
-    version = services.live_version_on(assessment.person.authority_id, timezone.localdate(),
+    version = services.live_version_on(assessment.person.authority_id, clock.today(),
                                        person=assessment.person)
     answered = set(assessment.ras_responses.values_list("question__code", flat=True))
     unanswered = [code for code in RasQuestion.objects.filter(domain__version=version)

@@ -36,9 +36,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from django.utils import timezone
-
 from selfdirect.allocation.models import IndicativeBudget, RasVersion
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm
 from selfdirect.people.models import ClientGroup, EqualityInfo
 
@@ -441,7 +440,7 @@ def calibration_report(*, actor: Any, authority: Any, by_domain: bool = False) -
     (``allocation.view_calibration`` on the authority). Two queries, however many
     packages: the agreed budgets (with people and equality answers) and the live version."""
     require_perm(actor, "allocation.view_calibration", authority)
-    today = timezone.localdate()
+    today = clock.today()
     packages, domains = load_packages(authority, today)
     live = (RasVersion.objects.filter(authority=authority, state=RasVersion.State.LIVE,
                                       effective_from__lte=today)

@@ -37,6 +37,7 @@ from selfdirect.allocation.models import (
     ReasonCode,
 )
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.core.money import apply_rate, format_pounds, pence_from_pounds, pounds
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 
@@ -166,7 +167,7 @@ def employer_costing_add(*, actor: Any, budget: IndicativeBudget, label: str,
                               hours_per_week=_hours(hours_per_week),
                               employment_allowance=bool(employment_allowance),
                               pension_enrolled=bool(pension_enrolled), created_by=actor)
-    _snapshot(costing, budget.person.authority, timezone.localdate())
+    _snapshot(costing, budget.person.authority, clock.today())
     save_with_history(costing, actor=actor, reason=f"Employer costs added: {label}")
     return costing
 

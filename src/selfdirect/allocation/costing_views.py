@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 
 from selfdirect.allocation import costing
 from selfdirect.allocation.costing_forms import (
@@ -25,6 +24,7 @@ from selfdirect.allocation.costing_forms import (
 from selfdirect.allocation.employer_costs import employer_rates
 from selfdirect.allocation.models import EmployerCosting, FundingLine, IndicativeBudget
 from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
@@ -119,7 +119,7 @@ def funding_remove(request: HttpRequest, budget_id: int, line_id: int) -> HttpRe
 @permission_required(CALCULATE)
 def employer_costing_add(request: HttpRequest, budget_id: int) -> HttpResponse:
     budget = _budget(request, budget_id)
-    rates = employer_rates(authority=budget.person.authority, on=timezone.localdate())
+    rates = employer_rates(authority=budget.person.authority, on=clock.today())
     form = EmployerCostingForm(request.POST or None,
                                minimum_wage=format_pounds(rates.minimum_wage))
     return _form_page(

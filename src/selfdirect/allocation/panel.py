@@ -24,7 +24,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.utils import timezone
 
 from selfdirect.allocation.arithmetic import HUNDRED, adjustment_effect, budget_total
 from selfdirect.allocation.models import (
@@ -38,6 +37,7 @@ from selfdirect.allocation.models import (
 )
 from selfdirect.authorities.models import Authority, Role, StaffRole
 from selfdirect.authorities.policy import policy_value
+from selfdirect.core import clock
 from selfdirect.core.money import apply_rate, format_pounds, pence_from_pounds
 from selfdirect.core.services import require_perm, save_with_history
 
@@ -240,7 +240,7 @@ def panel_decide(*, actor: Any, meeting: PanelMeeting, budget: IndicativeBudget,
     elif PanelDecision.objects.filter(budget=budget,
                                       decided_at__gte=budget.proposed_at).exists():
         errors["budget"] = "The panel has already decided this budget"
-    if meeting.date > timezone.localdate():
+    if meeting.date > clock.today():
         errors["meeting"] = (f"This meeting is on {meeting.date:%-d %B %Y}: record its "
                              "decisions on or after that day")
     pence: int | None = None
@@ -438,7 +438,7 @@ def panel_meetings(authority: Authority | int) -> tuple[list[PanelMeeting], list
     """The authority's meetings: upcoming (today and later, soonest first) and past
     (latest first), with the chair and how many decisions each made (one query)."""
     authority_id = authority if isinstance(authority, int) else authority.pk
-    today = timezone.localdate()
+    today = clock.today()
     meetings: list[PanelMeeting] = list(PanelMeeting.objects.filter(authority_id=authority_id)
                     .select_related("chair").annotate(decision_count=Count("decisions"))
                     .order_by("date", "pk"))

@@ -27,7 +27,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 
 from selfdirect.accounts.models import User
 from selfdirect.allocation import panel
@@ -43,6 +42,7 @@ from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukForm,
@@ -132,7 +132,7 @@ class EnvelopeForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         apply_govuk_messages(self)
-        self.fields["year_start"].initial = panel.financial_year_start(timezone.localdate())
+        self.fields["year_start"].initial = panel.financial_year_start(clock.today())
 
 
 # --- Loading ------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def _name(user: Any) -> str:
 def panel_home(request: HttpRequest) -> HttpResponse:
     authority = current_authority_for(request, SIT)
     agenda = panel.panel_agenda(authority)
-    year_start = panel.financial_year_start(timezone.localdate())
+    year_start = panel.financial_year_start(clock.today())
     figures = panel.envelope_figures(authority, year_start, agenda=agenda)
     upcoming, past = panel.panel_meetings(authority)
     _log_viewed(request, (item.person.pk for item in agenda))
@@ -232,7 +232,7 @@ def panel_meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "allocation/panel_meeting.html", {
         "meeting": meeting, "decisions": rows, "items": items,
         "members": members, "is_member": any(m.pk == request.user.pk for m in members),
-        "can_decide_today": meeting.date <= timezone.localdate()})
+        "can_decide_today": meeting.date <= clock.today()})
 
 
 @permission_required(SIT)
@@ -250,7 +250,7 @@ def panel_decide(request: HttpRequest, meeting_id: int, budget_id: int) -> HttpR
                 .select_related("decided_by").order_by("-pk").first())
     pending = budget.state == IndicativeBudget.State.PROPOSED and budget.needs_panel
     is_member = any(m.pk == request.user.pk for m in meeting.members.all())
-    can_decide = pending and is_member and meeting.date <= timezone.localdate()
+    can_decide = pending and is_member and meeting.date <= clock.today()
     form = DecisionForm(request.POST or None) if can_decide else None
     if request.method == "POST":
         if form is None:

@@ -16,12 +16,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 
 from selfdirect.allocation import services
 from selfdirect.allocation.models import IndicativeBudget, RasAnswer, RasDomain, RasVersion
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
 from selfdirect.core.money import format_pounds, pence_from_pounds, pounds
 from selfdirect.core.permissions import permission_required
@@ -112,7 +112,7 @@ def _questionnaire(version: RasVersion) -> list[RasDomain]:
 def _replaces_today(version: RasVersion) -> bool:
     """Whether publishing ``version`` now would replace the version in force today (and
     so recalculate indicative budgets)."""
-    today = timezone.localdate()
+    today = clock.today()
     current = services.live_version_on(version.authority_id, today, scope=version.scope)
     return (version.effective_from <= today and current is not None
             and current.effective_from < version.effective_from)
@@ -132,7 +132,7 @@ def ras_versions(request: HttpRequest) -> HttpResponse:
                                    "copy of a version to change it.")
             return redirect("ras-versions")
         version = services.ras_version_create_default(
-            actor=request.user, authority=authority, effective_from=timezone.localdate())
+            actor=request.user, authority=authority, effective_from=clock.today())
         messages.success(request, "The default questionnaire has been loaded as a draft.")
         return redirect("ras-version", version_id=version.pk)
     versions = list(RasVersion.objects.filter(authority=authority)
@@ -141,7 +141,7 @@ def ras_versions(request: HttpRequest) -> HttpResponse:
     for row in (IndicativeBudget.objects.filter(ras_version__authority=authority)
                 .values("ras_version_id", "state").annotate(n=Count("pk")).order_by()):
         by_version.setdefault(row["ras_version_id"], {})[row["state"]] = row["n"]
-    today = timezone.localdate()
+    today = clock.today()
     in_force = {current.pk for current in (
         services.live_version_on(authority, today, scope=scope)
         for scope in {v.scope for v in versions}) if current is not None}
@@ -158,7 +158,7 @@ def ras_versions(request: HttpRequest) -> HttpResponse:
 def ras_version(request: HttpRequest, version_id: int) -> HttpResponse:
     """One version's questionnaire, a table per domain, and what can be done with it."""
     authority, version = _version(request, version_id)
-    in_force = services.live_version_on(authority, timezone.localdate(), scope=version.scope)
+    in_force = services.live_version_on(authority, clock.today(), scope=version.scope)
     return render(request, "allocation/ras_version.html", {
         "authority": authority, "version": version, "domains": _questionnaire(version),
         "price": format_pounds(version.price_per_point),

@@ -33,6 +33,7 @@ from selfdirect.allocation.recalculation import (
 )
 from selfdirect.assessments.models import Assessment
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds, pence_from_pounds
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 
@@ -174,7 +175,7 @@ def ras_version_publish_with_result(
         raise ValidationError({"effective_from": "Another version for the same people is "
                                                  "already live from this date: choose a "
                                                  "different date"})
-    today = timezone.localdate()
+    today = clock.today()
     replaces = live_version_on(version.authority_id, today, scope=version.scope)
     version.state = RasVersion.State.LIVE
     save_with_history(version, actor=actor, reason="Published")
@@ -318,7 +319,7 @@ def ras_responses_record(*, actor: Any, assessment: Assessment,
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
     if assessment.state == Assessment.State.APPROVED:
         raise ValidationError("This assessment is signed off: its answers can no longer change.")
-    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate(),
+    version = _live_version_or_error(assessment.person.authority_id, clock.today(),
                                      assessment.person)
     questions = {q.code: q for q in RasQuestion.objects.filter(domain__version=version)
                  .prefetch_related("answers")}
@@ -401,7 +402,7 @@ def indicative_budget_calculate(*, actor: Any, assessment: Assessment) -> Indica
     adjustments). A budget already proposed or agreed is not touched."""
     require_perm(actor, "allocation.calculate_budget", assessment)
     assessment = Assessment.objects.select_for_update().select_related("person").get(pk=assessment.pk)
-    version = _live_version_or_error(assessment.person.authority_id, timezone.localdate(),
+    version = _live_version_or_error(assessment.person.authority_id, clock.today(),
                                      assessment.person)
     points, breakdown = _score(version, assessment)
     if IndicativeBudget.objects.filter(assessment=assessment, state__in=[
@@ -514,7 +515,7 @@ def ras_price_change_with_result(
     pence = _price_in_pence(price_per_point)
     if version.state != RasVersion.State.LIVE:
         raise ValidationError({"version": "Change the price of the live version"})
-    if effective_from > timezone.localdate():
+    if effective_from > clock.today():
         raise ValidationError({"effective_from": "The new price must apply from today or earlier"})
     if effective_from < version.effective_from:
         raise ValidationError({"effective_from": f"The new price must apply from "
@@ -557,7 +558,7 @@ def budget_propose(*, actor: Any, budget: IndicativeBudget) -> IndicativeBudget:
     budget.state = IndicativeBudget.State.PROPOSED
     budget.proposed_at = timezone.now()
     budget.proposed_by = actor
-    budget.panel_reasons = needs_panel_reasons(budget, on=timezone.localdate())
+    budget.panel_reasons = needs_panel_reasons(budget, on=clock.today())
     budget.needs_panel = bool(budget.panel_reasons)
     save_with_history(budget, actor=actor, reason="Proposed for the panel" if budget.needs_panel
                       else "Proposed for agreement")
@@ -590,7 +591,7 @@ def _agree(*, actor: Any, budget: IndicativeBudget, reason: str) -> IndicativeBu
         earlier.state = IndicativeBudget.State.SUPERSEDED
         save_with_history(earlier, actor=actor, reason=f"Superseded by budget {budget.pk}")
     budget.state = IndicativeBudget.State.AGREED
-    budget.agreed_on = timezone.localdate()
+    budget.agreed_on = clock.today()
     budget.agreed_by = actor
     budget.decision_reason = reason.strip()
     save_with_history(budget, actor=actor, reason="Agreed")

@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from selfdirect.allocation import services
 from selfdirect.allocation.costing import costs_context
@@ -31,6 +30,7 @@ from selfdirect.allocation.models import (
 from selfdirect.allocation.panel import needs_panel_reasons
 from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.assessments.models import Assessment
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds, split_evenly
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
@@ -113,7 +113,7 @@ def budget_print(request: HttpRequest, budget_id: int) -> HttpResponse:
     """A copy of the explanation to print or keep: no navigation, no actions."""
     budget = _budget(request, budget_id, VIEW)
     return render(request, "allocation/budget_print.html", {
-        **_explained(request, budget), "printed_on": timezone.localdate(), "printing": True})
+        **_explained(request, budget), "printed_on": clock.today(), "printing": True})
 
 
 @permission_required(VIEW)
@@ -163,7 +163,7 @@ def assessment_budget_questions(request: HttpRequest, assessment_id: int) -> Htt
     budget is worked out and shown."""
     assessment = _assessment(request, assessment_id, CALCULATE)
     person = assessment.person
-    version = services.live_version_on(person.authority_id, timezone.localdate(), person=person)
+    version = services.live_version_on(person.authority_id, clock.today(), person=person)
     context: dict[str, Any] = {"assessment": assessment, "person": person, "version": version}
     if version is None:
         return render(request, "allocation/assessment_budget_questions.html", context)
@@ -255,7 +255,7 @@ def budget_propose(request: HttpRequest, budget_id: int) -> HttpResponse:
                 messages.success(request, "The budget has been proposed. The team manager "
                                           "will now decide whether to agree it.")
             return redirect("budget-detail", budget_id=budget.pk)
-    panel_reasons = (needs_panel_reasons(budget, on=timezone.localdate())
+    panel_reasons = (needs_panel_reasons(budget, on=clock.today())
                      if locked is None else [])
     return render(request, "allocation/budget_propose.html", {
         "person": budget.person, "budget": budget, "locked": locked, "errors": errors,

@@ -22,6 +22,7 @@ from selfdirect.assessments.models import (
     Risk,
 )
 from selfdirect.assessments.services import ASSESSMENT_TEXT_FIELDS, DEFAULT_CHALLENGE_ROUTE
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukForm,
@@ -75,7 +76,7 @@ class ReferralForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         _drop_blank_choice(self, "source")
         _drop_blank_choice(self, "urgency")
-        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["received_on"].initial = clock.today()
         apply_govuk_messages(self)
 
     def service_fields(self) -> dict[str, Any]:
@@ -392,7 +393,7 @@ class ServiceStartedForm(GovukForm):
 
     def clean_service_started_on(self) -> datetime.date:
         started: datetime.date = self.cleaned_data["service_started_on"]
-        if started > timezone.localdate():
+        if started > clock.today():
             raise forms.ValidationError("Date support started must be today or in the past")
         return started
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 
 from selfdirect.assessments.models import (
     Assessment,
@@ -24,6 +23,7 @@ from selfdirect.assessments.models import (
 from selfdirect.authorities.models import Role
 from selfdirect.authorities.policy import policy_value
 from selfdirect.authorities.selectors import user_roles
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.selectors import person_get, person_visible_queryset
 
@@ -125,7 +125,7 @@ def waiting_list(*, user: Any, today: datetime.date | None = None,
     substantial band, the wait from completion to support is held against the
     authority's target (policy figure ``waiting.service_weeks``). A fixed number of
     queries (one per stage, one per authority for the target)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     people = person_visible_queryset(user=user)
     latest_band = Subquery(EligibilityDecision.objects.filter(assessment=OuterRef("pk"))
                            .order_by("-decided_on", "-id").values("overall_band")[:1])

@@ -25,6 +25,7 @@ from selfdirect.assessments.models import (
     SelfReferral,
 )
 from selfdirect.authorities.policy import policy_value
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.people.models import ConsentScope, NeedKind, Person
 from selfdirect.people.selectors import consent_in_force
@@ -57,8 +58,8 @@ def referral_record(*, actor: Any, person: Person, source: str, reason: str, urg
                     referrer_contact: str = "") -> Referral:
     """Record a referral: who asked, why, how urgent. Its date starts the waiting clock."""
     require_perm(actor, "assessments.change_assessment", person)
-    received_on = received_on or timezone.localdate()
-    if received_on > timezone.localdate():
+    received_on = received_on or clock.today()
+    if received_on > clock.today():
         raise ValidationError({"received_on": "Date received must be today or in the past"})
     referral = Referral(person=person, source=source, reason=reason, urgency=urgency,
                         received_on=received_on, referrer_name=referrer_name,
@@ -137,7 +138,7 @@ def assessment_start(*, actor: Any, person: Person, referral: Referral | None = 
         referral = (Referral.objects.select_for_update()
                     .filter(person=person, state=Referral.State.OPEN).order_by("received_on").first())
     assessment = Assessment(person=person, referral=referral, worker=actor,
-                            started_on=started_on or timezone.localdate())
+                            started_on=started_on or clock.today())
     shared = SelfAssessment.objects.filter(person=person, state=SelfAssessment.State.SHARED).first()
     if shared is not None:
         assessment.from_self_assessment = True
@@ -191,7 +192,7 @@ def assessment_complete(*, actor: Any, assessment: Assessment) -> Assessment:
     if blockers:
         raise ValidationError(blockers)
     assessment.state = Assessment.State.COMPLETED
-    assessment.completed_on = timezone.localdate()
+    assessment.completed_on = clock.today()
     assessment.completed_by = actor
     save_with_history(assessment, actor=actor, reason="Completed by the worker")
     return assessment
@@ -207,7 +208,7 @@ def assessment_approve(*, actor: Any, assessment: Assessment) -> Assessment:
     if assessment.completed_by_id == actor.pk:
         raise ValidationError("Another team manager must sign off an assessment you completed.")
     assessment.state = Assessment.State.APPROVED
-    assessment.approved_on = timezone.localdate()
+    assessment.approved_on = clock.today()
     assessment.approved_by = actor
     save_with_history(assessment, actor=actor, reason="Signed off by the team manager")
     return assessment
@@ -387,9 +388,9 @@ def eligibility_decide(*, actor: Any, assessment: Assessment,
     require_perm(actor, "assessments.change_assessment", assessment)
     assessment = _locked(assessment)
     _require_in_progress(assessment)
-    decided_on = decided_on or timezone.localdate()
+    decided_on = decided_on or clock.today()
     errors: dict[str, str] = {}
-    if decided_on > timezone.localdate():
+    if decided_on > clock.today():
         errors["decided_on"] = "Date of the decision must be today or in the past"
     elif decided_on < assessment.started_on:
         errors["decided_on"] = "Date of the decision cannot be before the assessment started"
@@ -477,7 +478,7 @@ def self_referral_submit(*, authority: Any, for_whom: str, name: str, contact: s
             errors["postcode"] = "Enter a full UK postcode, like EH1 1YZ, or leave it blank"
         else:
             postcode = normalise_postcode(postcode)
-    if date_of_birth and date_of_birth >= timezone.localdate():
+    if date_of_birth and date_of_birth >= clock.today():
         errors["date_of_birth"] = "Date of birth must be in the past"
     if for_whom == SelfReferral.ForWhom.SOMEONE_I_CARE_FOR and not referrer_name.strip():
         errors["referrer_name"] = "Enter your name, so we know who is asking"

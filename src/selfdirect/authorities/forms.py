@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.policy import FigureDefinition
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukForm,
@@ -40,7 +40,7 @@ class PolicyFigureForm(GovukForm):
         else:
             self.fields["value"].widget.attrs.update({"inputmode": "numeric",
                                                       "class": "govuk-input--width-5"})
-        self.fields["effective_from"].initial = datetime.date.today()
+        self.fields["effective_from"].initial = clock.today()
         apply_govuk_messages(self)
 
 

@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from selfdirect.authorities.models import Authority, Country, PolicyFigure, PolicyKind
+from selfdirect.core import clock
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "policy"
 PENCE = Decimal("0.01")
@@ -150,7 +151,7 @@ def _rows(authority: Authority, keys: list[str], on: datetime.date) -> list[Poli
 def policy_figures_in_force(*, authority: Authority,
                             on: datetime.date | None = None) -> list[FigureInForce]:
     """Every figure of the authority's policy set as it stands on ``on`` (one query)."""
-    on = on or datetime.date.today()
+    on = on or clock.today()
     defs = definitions(authority.country)
     rows = _rows(authority, list(defs), on)
     by_key: dict[str, list[PolicyFigure]] = {}
@@ -171,7 +172,7 @@ def policy_figures_in_force(*, authority: Authority,
 def policy_value(*, authority: Authority, key: str, on: datetime.date | None = None) -> Any:
     """The value of one figure in force for ``authority`` on ``on``. Raises KeyError when
     the authority's country defines no such figure or it had no value then."""
-    on = on or datetime.date.today()
+    on = on or clock.today()
     definition = definitions(authority.country)[key]
     row = _in_force(definition, _rows(authority, [key], on), on)
     if row is None:

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from selfdirect.authorities.models import Authority, PolicyFigure
 from selfdirect.authorities.policy import definitions, to_canonical
 from selfdirect.authorities.signals import policy_figure_changed
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm, save_with_history
 
 
@@ -27,7 +27,7 @@ def policy_figure_set(*, actor: Any, authority: Authority, key: str, value: Any,
         raise ValidationError({"key": f"{defs[key].label} is set nationally and cannot be changed locally"})
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for the change, such as the committee decision"})
-    if effective_from < timezone.localdate():
+    if effective_from < clock.today():
         raise ValidationError({"effective_from": (
             "Applies from must be today or later: decisions already made keep the figure "
             "they used")})

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from selfdirect.people.models import Person, Relationship
@@ -279,7 +280,7 @@ class CarerEligibilityForm(GovukForm):
             "How to challenge this decision", required=True, initial=DEFAULT_CHALLENGE_ROUTE)
         self.fields["decided_on"] = GovukDateField(label="Date of the decision",
                                                    earliest=EARLIEST,
-                                                   initial=datetime.date.today())
+                                                   initial=clock.today())
         apply_govuk_messages(self)
         for area in CarerArea:
             self.fields[f"level_{area.value}"].error_messages["required"] = (

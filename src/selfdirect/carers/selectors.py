@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils import timezone
 
+from selfdirect.core import clock
 from selfdirect.core.working_days import working_days_between
 from selfdirect.outcomes.models import OutcomeTerm
 from selfdirect.outcomes.selectors import terms_for
@@ -183,7 +183,7 @@ def carers_waiting(*, user: Any, today: datetime.date | None = None,
     longest wait. Two queries (and the user's roles)."""
     from selfdirect.people.selectors import person_visible_queryset
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visible = person_visible_queryset(user=user)
     State = CarerSupportPlanOffer.State
     rows: list[CarerWaitingRow] = []

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.policy import policy_value
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.core.working_days import add_working_days
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
@@ -68,7 +68,7 @@ REQUIRED_TO_AGREE = {
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _log_change(actor: Any, person: Person) -> None:

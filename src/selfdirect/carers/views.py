@@ -15,8 +15,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
+from selfdirect.core import clock
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.selectors import person_get
@@ -119,7 +119,7 @@ def carer_offer(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("carer-offer", pk=result.pk)
     return render(request, "carers/offer.html", {
         "offer": offer, "person": offer.carer, "form": form, "step": step,
-        "can_change": can_change, "today": timezone.localdate()})
+        "can_change": can_change, "today": clock.today()})
 
 
 # --- The plan -----------------------------------------------------------------------------

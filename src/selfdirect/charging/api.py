@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.api.money import MoneyText, with_money
@@ -45,6 +44,7 @@ from selfdirect.charging.models import (
     Waiver,
 )
 from selfdirect.charging.policy import NoChargingPolicy, charging_rules
+from selfdirect.core import clock
 from selfdirect.core.money import pounds
 from selfdirect.people.models import Person
 from selfdirect.people.selectors import person_get, person_record_get
@@ -416,7 +416,7 @@ def _assessment_out(fa: FinancialAssessment) -> dict[str, Any]:
     preview: dict[str, Any] | None = None
     preview_error: str | None = None
     try:
-        preview = _preview_out(services.preview(fa.person, timezone.localdate(), fa))
+        preview = _preview_out(services.preview(fa.person, clock.today(), fa))
     except NoChargingPolicy as exc:
         preview_error = str(exc)
     return {
@@ -490,7 +490,7 @@ def _waiver(request: Any, waiver_id: int, permission: str) -> Waiver:
 @api_permission(VIEW)
 def contribution_read(request: Any, person_id: int, on: datetime.date | None = None) -> Any:
     person = _person(request, person_id, VIEW)
-    day = on or timezone.localdate()
+    day = on or clock.today()
     needed = services.assessment_needed(person, day)
     contribution = services.contribution_on(person, day)
     if contribution is None:
@@ -805,7 +805,7 @@ def charging_policy_read(request: Any, code: str, on: datetime.date | None = Non
     authority = Authority.objects.filter(code=code).first()
     if authority is None:
         raise Http404("No authority found.")
-    day = on or timezone.localdate()
+    day = on or clock.today()
     try:
         rules = charging_rules(authority, day)
     except NoChargingPolicy as exc:

@@ -18,7 +18,6 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 
 from selfdirect.charging import services
 from selfdirect.charging.assessment_forms import (
@@ -33,6 +32,7 @@ from selfdirect.charging.benefits import benefit_prompts
 from selfdirect.charging.calculation import weekly
 from selfdirect.charging.models import Capital, Expense, FinancialAssessment, Income, Route
 from selfdirect.charging.policy import NoChargingPolicy
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
@@ -135,7 +135,7 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _assessment(request, assessment_id)
     person = assessment.person
-    today = timezone.localdate()
+    today = clock.today()
     preview, preview_error = _preview(person, today, assessment)
     return render(request, "charging/assessment_detail.html", {
         "assessment": assessment, "person": person, "rows": _item_rows(assessment),
@@ -273,7 +273,7 @@ def item_remove(request: HttpRequest, assessment_id: int, kind: str, item_id: in
 def assessment_complete(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _assessment(request, assessment_id)
     person = assessment.person
-    today = timezone.localdate()
+    today = clock.today()
     form = None
     if not _is_complete(assessment):
         form = CompleteForm(request.POST or None, initial={"effective_from": today})

@@ -54,6 +54,7 @@ from selfdirect.charging.models import (
     Waiver,
 )
 from selfdirect.charging.policy import NoChargingPolicy, charging_rules
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import (
     delete_with_history,
@@ -129,7 +130,7 @@ def _waiver_on(person: Person, day: datetime.date,
 def assessment_needed(person: Person, day: datetime.date | None = None) -> bool:
     """Whether the person must be asked for a financial assessment: only when a service
     charged by assessment is planned. Someone with only free services is never asked."""
-    day = day or timezone.localdate()
+    day = day or clock.today()
     facts = service_facts(services_on(person, day))
     try:
         rules = charging_rules(person.authority, day)
@@ -154,7 +155,7 @@ def preview(person: Person, day: datetime.date,
 
 
 def contribution_on(person: Person, day: datetime.date | None = None) -> Contribution | None:
-    day = day or timezone.localdate()
+    day = day or clock.today()
     return (person.contributions.filter(superseded=False, effective_from__lte=day)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
             .order_by("-effective_from", "-pk").first())
@@ -394,7 +395,7 @@ def contributions_recalculate_all(*, actor: Any, authority: Authority,
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 @transaction.atomic

@@ -44,6 +44,7 @@ from selfdirect.charging.models import (
     Waiver,
 )
 from selfdirect.charging.policy import NoChargingPolicy, charging_rules
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page, public
 from selfdirect.core.views import add_service_errors
@@ -205,7 +206,7 @@ def _waiver_rows(request: HttpRequest, person: Person, waivers: list[Waiver]) ->
 @person_page
 def person_charging(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, VIEW)
-    today = timezone.localdate()
+    today = clock.today()
     user = request.user
     current = services.contribution_on(person, today)
     contributions = list(person.contributions.filter(superseded=False)
@@ -361,7 +362,7 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
                   else "charging/contribution_detail.html", {
                       "person": person, **_contribution(contribution),
                       "for_person": _speaks_to_the_person(request, person),
-                      "printing": printing, "printed_on": timezone.localdate()})
+                      "printing": printing, "printed_on": clock.today()})
 
 
 # --- The worklist ----------------------------------------------------------------------------
@@ -370,7 +371,7 @@ def contribution_detail(request: HttpRequest, contribution_id: int) -> HttpRespo
 @permission_required(WORKLIST)
 def charging_worklist(request: HttpRequest) -> HttpResponse:
     authority = current_authority_for(request, WORKLIST)
-    worklist = selectors.charging_worklist(authority=authority, day=timezone.localdate())
+    worklist = selectors.charging_worklist(authority=authority, day=clock.today())
     return render(request, "charging/worklist.html", {
         "authority": authority, "worklist": worklist,
         "waivers": [{"w": w, "reduction": ("the whole contribution" if w.weekly_reduction is None
@@ -440,7 +441,7 @@ def charging_policy(request: HttpRequest, authority_code: str) -> HttpResponse:
     authority = Authority.objects.filter(code=authority_code).first()
     if authority is None:
         raise Http404("No such council.")
-    today = timezone.localdate()
+    today = clock.today()
     on, date_error = today, ""
     typed = request.GET.get("on", "").strip()
     if typed:

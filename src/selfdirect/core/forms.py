@@ -18,6 +18,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
+from selfdirect.core import clock
 from selfdirect.core.money import pence_from_pounds
 
 _INPUT_CLASS = {
@@ -158,7 +159,7 @@ class GovukDateField(forms.MultiValueField):
             result = datetime.date(year, month, day)
         except (ValueError, OverflowError) as exc:
             raise forms.ValidationError(f"{name} must be a real date", code="invalid") from exc
-        if self.past_only and result >= datetime.date.today():
+        if self.past_only and result >= clock.today():
             raise forms.ValidationError(f"{name} must be in the past", code="future")
         if self.earliest and result < self.earliest:
             raise forms.ValidationError(

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment, Referral, SelfReferral
+from selfdirect.core import clock
 from selfdirect.outcomes import services as outcomes
 from selfdirect.outcomes.models import OutcomeTerm
 from selfdirect.people.models import ConsentMethod, ConsentScope, Person
 from selfdirect.people.services import consent_record
 
-TODAY = timezone.localdate
+TODAY = clock.today
 
 
 def _days_ago(days: int) -> datetime.date:

@@ -15,13 +15,12 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from selfdirect.allocation import costing, panel
 from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget, RasQuestion, RasVersion
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
+from selfdirect.core import clock
 from selfdirect.core.money import pounds
 from selfdirect.people.models import Person
 
@@ -53,7 +52,7 @@ def load_demo_budgets(*, authority: Any, worker: Any, manager: Any, administrato
     if RasVersion.objects.filter(authority=authority).exists():
         return 0
     rng = random.Random(SEED)
-    today = timezone.localdate()
+    today = clock.today()
     year_start = panel.financial_year_start(today)
     version = allocation.ras_version_create_default(actor=administrator, authority=authority,
                                                     effective_from=year_start)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from selfdirect.charging import services
 from selfdirect.charging.catalogue import (
@@ -28,6 +27,7 @@ from selfdirect.charging.catalogue import (
     ServiceType,
 )
 from selfdirect.charging.models import Contribution, Route
+from selfdirect.core import clock
 from selfdirect.people.models import Person
 
 # (type, description, option, £ a week as pence)
@@ -53,7 +53,7 @@ ENGLISH_INCOMES = [
 
 
 def _start() -> datetime.date:
-    today = timezone.localdate()
+    today = clock.today()
     return today - datetime.timedelta(days=60)
 
 
@@ -87,7 +87,7 @@ def _assess(finance: Any, person: Person, incomes: Sequence[tuple[str, int, str]
 
 
 def _years_ago(years: int) -> datetime.date:
-    today = timezone.localdate()
+    today = clock.today()
     return today.replace(year=today.year - years, day=min(today.day, 28))
 
 
@@ -119,8 +119,8 @@ def load_demo_charging(*, authority: Any, manager: Any, finance: Any, worker: An
         _assess(finance, person_with_login, SCOTTISH_INCOMES[0], rent=1500, dre=41600)
         services.waiver_request(actor=person_with_login.user or manager, person=person_with_login,
                                 reason="My boiler broke and the repair has left me behind on bills.",
-                                starts_on=timezone.localdate(), weekly_reduction=1000,
-                                ends_on=timezone.localdate() + datetime.timedelta(days=55))
+                                starts_on=clock.today(), weekly_reduction=1000,
+                                ends_on=clock.today() + datetime.timedelta(days=55))
         used.append(person_with_login.pk)
     chargeable = [(ServiceType.DAY_SERVICE, "Day centre two days a week", "3", 11000),
                   (ServiceType.DOMESTIC_HELP, "Help with housework and shopping", "2", 4200)]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
@@ -139,8 +140,10 @@ def bulk_load_people(*, authority: Authority, rows: Iterable[dict[str, Any]],
     """
     if batch_size <= 0:
         raise ValueError("batch_size must be positive")
+    # Seeded by the authority's code when no seed is given: never by a database id, which
+    # depends on what else the database holds.
     allocator = Allocator.for_authority(
-        authority, random.Random(seed if seed is not None else authority.pk))
+        authority, random.Random(seed if seed is not None else zlib.crc32(authority.code.encode())))
     make_person = _PersonMaker(authority.pk)
     created = 0
     for batch in _batched(rows, batch_size):

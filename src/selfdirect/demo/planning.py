@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from selfdirect.allocation.models import IndicativeBudget
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.models import Person
 from selfdirect.planning import plans
@@ -22,7 +21,7 @@ def load_demo_planning(*, authority: Any, worker: Any, manager: Any,
     """Load once; returns how many people were given a choice (0 when already loaded)."""
     if OptionChoice.objects.filter(person__authority=authority).exists():
         return 0
-    today = timezone.localdate()
+    today = clock.today()
     option_choice_record(
         actor=manager, person=person_with_login, options=["1", "3"], decided_on=today,
         present="Glen, his sister Fiona, and his worker",

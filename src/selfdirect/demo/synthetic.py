@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
+from selfdirect.core import clock
 from selfdirect.people.validators import mod11_check_digit
 
 __all__ = [
@@ -366,7 +367,7 @@ class PeopleGenerator:
         self.rng = seed if isinstance(seed, random.Random) else random.Random(seed)
         self.country = _country(authority)
         self.area = area_for(authority)
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self._taken: set[str] = set(taken_identifiers)
 
         fake = Faker("en_GB")

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from selfdirect.assessments.models import Assessment
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.outcomes.models import OutcomeTerm, PersonalOutcome
 from selfdirect.outcomes.quality import outcome_quality_issues
@@ -108,7 +108,7 @@ def outcome_agree(*, actor: Any, outcome: PersonalOutcome,
             errors.setdefault(issue.field, []).append(issue.message)
         raise ValidationError(errors)
     outcome.state = PersonalOutcome.State.AGREED
-    outcome.agreed_on = timezone.localdate()
+    outcome.agreed_on = clock.today()
     outcome.agreed_by = actor
     save_with_history(outcome, actor=actor, reason="Agreed with the person")
     return outcome

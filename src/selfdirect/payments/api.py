@@ -13,13 +13,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import Http404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.api.money import pounds_text
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.payments import ledger, runs, schedules
 from selfdirect.payments.models import AccountKind, Payment, PaymentRun
 from selfdirect.people.selectors import person_get
@@ -121,7 +121,7 @@ def _next(schedule: Any, data: schedules.Inputs, paid: list[Payment],
 def person_payments(request: Any, person_id: int) -> Any:
     person = person_get(user=request.user, person_id=person_id, path=request.path,
                         channel="api", permission=VIEW)
-    today = timezone.localdate()
+    today = clock.today()
     found = list(person.payment_schedules.order_by("funding_stream", "pk"))
     inputs = schedules.load_inputs(found) if found else {}
     paid = list(Payment.objects.filter(schedule__person=person).select_related("run", "schedule")

@@ -37,6 +37,7 @@ from django.utils import timezone
 from selfdirect.authorities.models import Role
 from selfdirect.authorities.policy import policy_value
 from selfdirect.authorities.selectors import user_roles
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments.models import DeliveredHours, ShortfallAlert
@@ -188,7 +189,7 @@ def hours_record(*, actor: Any, line: SupportLine, week_start: datetime.date,
     provider = _provider_for(actor, line)
     if provider is None and not line_problem:
         errors["line"] = "No provider has accepted this support, so no hours can be recorded"
-    week_problem = _week_problem(week_start, timezone.localdate())
+    week_problem = _week_problem(week_start, clock.today())
     if week_problem:
         errors["week_start"] = week_problem
     parsed = Decimal(0)
@@ -298,7 +299,7 @@ def hours_import_csv(*, actor: Any, provider: Provider, file_text: str) -> Impor
                                                  f"{MOST_CSV_ROWS:,} or fewer at a time"))
         return result
     lines = {line.pk: line for line in provider_lines(provider).select_related("plan")}
-    today = timezone.localdate()
+    today = clock.today()
     wanted: list[tuple[SupportLine, datetime.date, Decimal, str]] = []
     seen: dict[tuple[int, datetime.date], int] = {}
     number = 1
@@ -376,7 +377,7 @@ def hours_import_csv(*, actor: Any, provider: Provider, file_text: str) -> Impor
 
 def csv_template(provider: Provider, *, today: datetime.date | None = None) -> str:
     """A CSV file to fill in: the header and a row for each line for last week."""
-    week = monday_of(today or timezone.localdate()) - WEEK
+    week = monday_of(today or clock.today()) - WEEK
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -558,7 +559,7 @@ def person_weeks(person: Person, *, weeks: int = 8,
     """Planned against delivered hours, week by week, for each of the person's Option 2
     and 3 lines counted in hours on their agreed plan, over the last ``weeks`` weeks (the
     newest first). A week with nothing recorded shows no delivered figure. Three queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     latest = monday_of(today)
     starts = [latest - WEEK * n for n in range(weeks)]
     lines = list(SupportLine.objects.filter(
@@ -600,7 +601,7 @@ def lines_to_record(user: Any, *, today: datetime.date | None = None) -> list[Re
     records from timesheets, every such line of their authority's people), each with this
     week and last week and what has been recorded for them. Two queries, and one for the
     user's roles."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     this_week = monday_of(today)
     weeks = [this_week, this_week - WEEK]
     providers = ProviderMember.objects.filter(user=user, active=True).values("provider")

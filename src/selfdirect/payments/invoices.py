@@ -27,6 +27,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments import ledger
@@ -262,7 +263,7 @@ def invoice_pay(*, actor: Any, invoice: Invoice, on: datetime.date | None = None
         raise ValidationError({"status": "There is nothing to pay on this invoice"})
     (entry,) = ledger.post([ledger.Posting(
         authority_id=invoice.authority_id, kind=EntryKind.PROVIDER_PAYMENT,
-        effective_on=on or timezone.localdate(),
+        effective_on=on or clock.today(),
         description=f"Invoice {invoice.reference} from {invoice.provider.name}",
         lines=lines, links={"invoice": invoice})], actor=actor)
     invoice.status = Invoice.Status.PAID

@@ -31,10 +31,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.policy import policy_value
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds, pence_from_pounds
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments.models import (
@@ -415,7 +415,7 @@ def receipts_return_send(*, actor: Any, person: Person, period_start: datetime.d
         errors["period_end"] = "Enter the last day the return covers"
     elif isinstance(period_start, datetime.date) and period_end < period_start:
         errors["period_end"] = "The last day must be the same as or after the first day"
-    elif period_end > timezone.localdate():
+    elif period_end > clock.today():
         errors["period_end"] = "The last day must be today or in the past"
     for name, value, what in (("spent", spent, "the amount spent"),
                               ("balance", balance, "the money left in the account")):
@@ -546,4 +546,4 @@ def monitoring_history(*, person: Person) -> History:
                                          .select_related("person__authority", "recorded_by")
                                          .order_by("-period_end", "-pk"))
     return History(statements=statements, returns=_returns_with_flags(list(returns)),
-                   threshold=threshold_for(person, timezone.localdate()))
+                   threshold=threshold_for(person, clock.today()))

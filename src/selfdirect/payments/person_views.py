@@ -25,8 +25,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukMessagesForm,
@@ -242,7 +242,7 @@ def payments_overview(*, person: Person, today: datetime.date, show_account: boo
 def person_payments(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk, VIEW)
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     may_manage = user.has_perm(MANAGE, person)
     may_switch = user.has_perm(SWITCH, person)
     return render(request, "payments/person_payments.html", {

@@ -8,9 +8,9 @@ import datetime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils import timezone
 
 from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukMessagesForm
 from selfdirect.core.permissions import permission_required
 from selfdirect.payments.reconciliation import reconciliation
@@ -43,7 +43,7 @@ def _period_data(start: datetime.date, end: datetime.date) -> dict[str, str]:
 @permission_required(PERMISSION)
 def reconciliation_page(request: HttpRequest) -> HttpResponse:
     authority = current_authority_for(request, PERMISSION)
-    today = timezone.localdate()
+    today = clock.today()
     data = request.GET or _period_data(today.replace(day=1), today)
     form = PeriodForm(data)
     report = None

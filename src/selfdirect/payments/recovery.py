@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from selfdirect.allocation.models import FundingStream
 from selfdirect.authorities.policy import policy_value
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments import ledger
@@ -191,7 +192,7 @@ def recovery_notice_send(*, actor: Any, recovery: Recovery, sent_on: datetime.da
     errors: dict[str, str] = {}
     if recovery.status != Status.PROPOSED:
         errors["sent_on"] = "The notice can only be sent for a recovery that has just been proposed"
-    today = timezone.localdate()
+    today = clock.today()
     if not isinstance(sent_on, datetime.date):
         errors.setdefault("sent_on", "Enter the date the notice was sent")
     elif sent_on > today:
@@ -228,7 +229,7 @@ def recovery_respond(*, actor: Any, recovery: Recovery, response: str,
         errors["response"] = ("There is no notice waiting for an answer: the recovery is "
                               f"{recovery.get_status_display().lower()}")
     response = _text(response)
-    today = timezone.localdate()
+    today = clock.today()
     on = on or today
     if not response:
         errors.setdefault("response", "Enter the answer, or choose “ask to be phoned”")
@@ -257,7 +258,7 @@ def waiting_for_call(recovery: Recovery, today: datetime.date) -> bool:
 
 def may_decide(recovery: Recovery, today: datetime.date | None = None) -> str:
     """Why the recovery cannot be decided yet ("" when it can)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if recovery.status == Status.PROPOSED:
         return "The notice has not been sent: send it and wait for the person's answer"
     if recovery.status in (Status.DECIDED, Status.WITHDRAWN):
@@ -345,7 +346,7 @@ def recovery_post(*, actor: Any, recovery: Recovery) -> Entry:
     amount = recovery.decided_amount
     (entry,) = ledger.post([ledger.Posting(
         authority_id=person.authority_id, kind=EntryKind.RECOVERY,
-        effective_on=timezone.localdate(),
+        effective_on=clock.today(),
         description=f"Recovery of unspent direct payment from {person}",
         lines=ledger.movement(authority_id=person.authority_id, person_id=person.pk,
                               funding_stream=recovery.schedule.funding_stream, amount=-amount,
@@ -390,7 +391,7 @@ def notice_text(recovery: Recovery, *, challenge_url: str = "") -> list[str]:
     respond, by when, and the right to challenge."""
     authority = recovery.person.authority
     by = (f"by {recovery.respond_by:%-d %B %Y}" if recovery.respond_by
-          else f"within {response_days(recovery.person, timezone.localdate())} days of this notice")
+          else f"within {response_days(recovery.person, clock.today())} days of this notice")
     return [
         f"{authority.name} proposes to take back {format_pounds(recovery.proposed_amount)} "
         "of your direct payment that has not been spent.",

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukMessagesForm,
@@ -220,7 +220,7 @@ def recovery_detail(request: HttpRequest, recovery_id: int) -> HttpResponse:
 def recovery_notice(request: HttpRequest, recovery_id: int) -> HttpResponse:
     item = _get(request, recovery_id, PROPOSE)
     form = NoticeForm(request.POST if request.method == "POST" else None,
-                      initial={"sent_on": timezone.localdate()})
+                      initial={"sent_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.recovery_notice_send(actor=request.user, recovery=item,

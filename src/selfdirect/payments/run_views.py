@@ -19,10 +19,10 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukForm, GovukMessagesForm, set_max_length
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required
@@ -202,7 +202,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
                                           "Another finance officer must approve it.")
                 return redirect("payment-run", run_id=run.pk)
     else:
-        form = PrepareForm(initial={"pay_on": timezone.localdate()})
+        form = PrepareForm(initial={"pay_on": clock.today()})
     return render(request, "payments/run_new.html", {"authority": authority, "form": form})
 
 

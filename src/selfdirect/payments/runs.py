@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments import bacs, ledger
 from selfdirect.payments.models import (
@@ -98,7 +99,7 @@ def _check_window(start: datetime.date, end: datetime.date, pay_on: datetime.dat
         raise ValidationError({"period_end": "The end of the window must be on or after its start"})
     if (end - start).days >= LONGEST_WINDOW_DAYS:
         raise ValidationError({"period_end": f"A run covers at most {LONGEST_WINDOW_DAYS} days"})
-    today = timezone.localdate()
+    today = clock.today()
     if pay_on < today:
         raise ValidationError({"pay_on": "The pay date has passed: choose today or a later day"})
     if pay_on > today + datetime.timedelta(days=bacs.PROCESSING_WINDOW_DAYS):
@@ -211,7 +212,7 @@ def run_post(*, actor: Any, run: PaymentRun, batch: int = BATCH,
         if locked.status not in (PaymentRun.Status.APPROVED, PaymentRun.Status.POSTING,
                                  PaymentRun.Status.POSTED):
             raise ValidationError({"status": "Only an approved run can be paid"})
-        if locked.status == PaymentRun.Status.APPROVED and locked.pay_on < timezone.localdate():
+        if locked.status == PaymentRun.Status.APPROVED and locked.pay_on < clock.today():
             raise ValidationError({"pay_on": "The pay date has passed, so the bank cannot take "
                                              "this run: cancel it and prepare it again"})
         if locked.status == PaymentRun.Status.APPROVED:
@@ -267,7 +268,7 @@ def _bank_texts(run: PaymentRun) -> dict[str, str]:
                     sort_code=origin.sort_code, account_number=origin.account_number,
                     account_name=origin.account_name),
                 credits=credits, processing_date=run.pay_on, file_number=run.pk % 999 + 1,
-                created_on=timezone.localdate()),
+                created_on=clock.today()),
             BankFile.Format.CSV: bacs.payments_csv(credits=credits, processing_date=run.pay_on),
         }
     except ValueError as exc:

@@ -25,11 +25,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from selfdirect.allocation.models import FundingStream
 from selfdirect.authorities.policy import policy_value
 from selfdirect.charging.models import Contribution
+from selfdirect.core import clock
 from selfdirect.core.services import require_perm, save_with_history
 from selfdirect.payments import bacs
 from selfdirect.payments.models import OneOffPayment, PayeeAccount, Schedule, ScheduleRate
@@ -233,7 +233,7 @@ def schedules_from_plan(*, actor: Any, plan: SupportPlan,
     """Set the person's direct-payment schedules to the agreed plan's Option 1 lines from
     ``on``: a new schedule for a new funding stream, a new rate for a changed one, and a
     rate of nothing for a stream the plan no longer pays by direct payment."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     person = plan.person
     weekly = option_1_weekly(plan.lines.all())
     existing = {s.funding_stream: s for s in person.payment_schedules.all()}

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.payments.hours import alerts_for_worker
 from selfdirect.payments.models import PaymentRun, Recovery
 
@@ -42,7 +42,7 @@ def payments_work(*, authority: Authority | None, user: Any) -> PaymentsWork:
             line__plan__person__authority=authority).count()
     recoveries = 0
     if user.has_perm("payments.decide_recovery", authority):
-        today = timezone.localdate()
+        today = clock.today()
         recoveries = (Recovery.objects.filter(person__authority=authority)
                       .filter(Q(status=Recovery.Status.RESPONDED)
                               | Q(status=Recovery.Status.NOTICE_SENT, respond_by__lt=today))

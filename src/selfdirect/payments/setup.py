@@ -29,10 +29,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.payments.models import OneOffPayment, Payment, Schedule, ScheduleRate
@@ -58,7 +58,7 @@ def schedule_start_set(*, actor: Any, schedule: Schedule, starts_on: datetime.da
     if Payment.objects.filter(schedule=schedule).exists():
         raise ValidationError({"starts_on": "A run has already included this direct payment, so "
                                             "its periods are fixed: the start cannot move now"})
-    today = timezone.localdate()
+    today = clock.today()
     old = schedule.starts_on
     if starts_on == old:
         raise ValidationError({"starts_on": f"The first period already starts on "

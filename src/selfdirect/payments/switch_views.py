@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukMessagesForm,
@@ -129,7 +129,7 @@ def switch_start(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_back(person))
     return render(request, "payments/switch_start.html", {
         "person": person, "form": form, "lines": lines, "back": _back(person),
-        "today": timezone.localdate()})
+        "today": clock.today()})
 
 
 @permission_required(SWITCH)

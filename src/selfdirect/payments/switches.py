@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
+from selfdirect.core import clock
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.payments.models import Payment, Schedule, TemporarySwitch
 from selfdirect.planning.models import SupportLine, SupportPlan
@@ -81,7 +82,7 @@ def _when(switch: TemporarySwitch) -> str:
 
 
 def _check_start(schedule: Schedule, starts_on: datetime.date) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     if starts_on >= today:
         return
     period_start, period_end = schedule.period_containing(today)
@@ -153,7 +154,7 @@ def switch_end(*, actor: Any, switch: TemporarySwitch, ends_on: datetime.date,
     require_perm(actor, SWITCH, person)
     how = _text(note, "note", "Say how the gap in care ended, like “a new personal "
                               "assistant starts on Monday”")
-    today = timezone.localdate()
+    today = clock.today()
     if switch.ends_on is not None and switch.ends_on < today:
         raise ValidationError({"ends_on": f"This switch ended on {switch.ends_on:%-d %B %Y}: a "
                                           "new gap in care is a new switch"})

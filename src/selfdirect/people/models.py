@@ -15,6 +15,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from selfdirect.authorities.models import Authority, Team
+from selfdirect.core import clock
 
 NAME_MAX = 100
 NOTE_MAX = 5000
@@ -157,7 +158,7 @@ class Person(models.Model):
             except ValidationError as exc:
                 errors.setdefault(field, []).extend(exc.messages)
 
-        today = date.today()
+        today = clock.today()
         if self.date_of_birth:
             if self.date_of_birth >= today:
                 errors["date_of_birth"] = ["Date of birth must be in the past"]
@@ -366,7 +367,7 @@ class Relationship(models.Model):
     def access_in_force(self) -> str:
         """The access that holds today: between its start and end dates, and, unless it
         rests on a legal power, while the person's consent stands."""
-        today = date.today()
+        today = clock.today()
         if self.access == Access.NONE or self.started_on > today:
             return Access.NONE
         if self.ended_on is not None and self.ended_on <= today:

@@ -17,6 +17,7 @@ from django.http import Http404
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.selectors import user_roles
+from selfdirect.core import clock
 from selfdirect.people.models import (
     LEGAL_POWER_KINDS,
     Access,
@@ -31,7 +32,7 @@ from selfdirect.people.validators import normalise_chi, normalise_postcode
 
 def _relationships_in_force(user: Any) -> QuerySet[Relationship]:
     """The query form of ``Relationship.access_in_force`` for one user."""
-    today = datetime.date.today()
+    today = clock.today()
     return Relationship.objects.filter(
         Q(consent_given=True) | Q(kind__in=list(LEGAL_POWER_KINDS)),
         Q(ended_on__isnull=True) | Q(ended_on__gt=today),

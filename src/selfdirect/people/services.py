@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority, Role, StaffRole, Team
 from selfdirect.authorities.selectors import user_roles
+from selfdirect.core import clock
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.people.models import (
     CommunicationNeed,
@@ -232,7 +232,7 @@ def relationship_end(*, actor: Any, relationship: Relationship,
     person = _lock(relationship.person)
     require_perm(actor, "people.manage_relationships", person)
     rel = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    rel.ended_on = ended_on or timezone.localdate()
+    rel.ended_on = ended_on or clock.today()
     save_with_history(rel, actor=actor, reason="Relationship ended")
     _log_change(actor, person, "page")
     return rel

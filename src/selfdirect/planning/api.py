@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.allocation.selectors import person_current_budget
 from selfdirect.api.money import MoneyText, pounds_text, with_money
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.models import Person
 from selfdirect.people.selectors import person_get, person_record_get
@@ -303,7 +303,7 @@ def plan_agree(request: Any, support_plan_id: int, payload: AgreeIn) -> Any:
     plan = _plan(request, support_plan_id, AGREE)
     try:
         plans.plan_agree_by_person(actor=request.user, plan=plan, how=payload.how,
-                                   on=payload.on or timezone.localdate(),
+                                   on=payload.on or clock.today(),
                                    expected_version=payload.version, note=payload.note)
     except plans.PlanChanged as exc:
         return _changed(exc)

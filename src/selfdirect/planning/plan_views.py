@@ -22,10 +22,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
 from selfdirect.allocation.models import FundingStream
 from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
@@ -468,7 +468,7 @@ def plan_agree(request: HttpRequest, plan_id: int) -> HttpResponse:
     if finished := _finished(request, plan):
         return finished
     person = plan.person
-    today = timezone.localdate()
+    today = clock.today()
     records = request.user.has_perm(WRITE, person)
     data = _posted(request)
     form: ConfirmForm | RecordAgreementForm
@@ -641,7 +641,7 @@ def person_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     content = pdf.plan_pdf(pdf.plan_document(plan, person),
                            compress=getattr(settings, "SELFDIRECT_PDF_COMPRESS", True))
     response = HttpResponse(content, content_type="application/pdf")
-    filename = f"support-plan-{person.pk}-{timezone.localdate():%Y-%m-%d}.pdf"
+    filename = f"support-plan-{person.pk}-{clock.today():%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -28,6 +28,7 @@ from selfdirect.allocation.models import FundingStream, IndicativeBudget
 from selfdirect.allocation.selectors import person_current_budget
 from selfdirect.charging.catalogue import ServiceType
 from selfdirect.charging.services import planned_services_from_plan
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.outcomes.models import PersonalOutcome
@@ -313,8 +314,8 @@ def plan_sign(*, actor: Any, plan: SupportPlan, expected_version: int) -> Suppor
         plan.status = SupportPlan.Status.AGREED
         agreed = _changed(actor, plan, "Signed off: the plan is agreed", content=False)
         planned_services_from_plan(actor=actor, person=plan.person, lines=list(plan.lines.all()),
-                                   source=f"support plan {plan.pk}", on=timezone.localdate())
-        plan_agreed.send(sender=SupportPlan, plan=agreed, actor=actor, on=timezone.localdate())
+                                   source=f"support plan {plan.pk}", on=clock.today())
+        plan_agreed.send(sender=SupportPlan, plan=agreed, actor=actor, on=clock.today())
         return agreed
     return _changed(actor, plan, "Signed by " + ("the team manager" if plan.manager_signed_by_id
                                                   == actor.pk else "the worker"), content=False)

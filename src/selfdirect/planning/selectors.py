@@ -14,11 +14,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
 from selfdirect.allocation.arithmetic import side_by_side
 from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.allocation.selectors import person_current_budget
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.people.models import Person
 from selfdirect.planning.models import OptionChoice
@@ -61,7 +60,7 @@ def current_choice(person: Person) -> OptionChoice | None:
 
 def options_explained(*, person: Person, user: Any,
                       on: datetime.date | None = None) -> OptionsExplained:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     budget = person_current_budget(person=person)
     choice = current_choice(person)
     sees_money = user.has_perm("charging.view_charging", person)

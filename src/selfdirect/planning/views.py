@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
 from selfdirect.allocation.selectors import person_current_budget
+from selfdirect.core import clock
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.models import Access, Person
@@ -54,7 +54,7 @@ def person_options(request: HttpRequest, pk: int) -> HttpResponse:
         "for_person": for_person,
         "who": "you" if for_person else person.display_name,
         "can_record": request.user.has_perm(RECORD, person),
-        "printing": printing, "printed_on": timezone.localdate(),
+        "printing": printing, "printed_on": clock.today(),
     }
     return render(request, "planning/options_print.html" if printing
                   else "planning/person_options.html", context)
@@ -66,7 +66,7 @@ def option_choice_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The worker records the choice made with the person, however it was made: nothing
     here needs the person to write."""
     person = person_get(user=request.user, person_id=pk, path=request.path, permission=RECORD)
-    form = OptionChoiceForm(request.POST or None, today=timezone.localdate())
+    form = OptionChoiceForm(request.POST or None, today=clock.today())
     back = reverse("person-options", args=[person.pk])
     if request.method == "POST" and form.is_valid():
         try:

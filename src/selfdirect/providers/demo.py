@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from selfdirect.authorities.models import Authority, Country
+from selfdirect.core import clock
 from selfdirect.providers.models import (
     PersonalAssistant,
     Provider,
@@ -136,7 +137,7 @@ def load_demo_providers(authority: Authority) -> int:
     ``authority``; returns how many providers it has from this loader."""
     rows = SCOTLAND if authority.country == Country.SCOTLAND else ENGLAND
     regulator = "care_inspectorate" if authority.country == Country.SCOTLAND else "cqc"
-    today = datetime.date.today()
+    today = clock.today()
     town = authority.name.replace("City of ", "").replace(" City Council", "").replace(
         " Council", "")
     for index, row in enumerate(rows):

@@ -3,7 +3,6 @@ and name the field that is wrong."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -11,6 +10,7 @@ from django import forms
 
 from selfdirect.authorities.models import Authority
 from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,
     GovukMessagesForm,
@@ -343,7 +343,7 @@ class PersonalAssistantForm(GovukMessagesForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        today = datetime.date.today()
+        today = clock.today()
         for name in ("pvg_date", "consent_given_on"):
             day = data.get(name)
             if day is not None and day > today:

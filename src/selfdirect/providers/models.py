@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from selfdirect.authorities.models import Authority
 from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core import clock
 
 PVG_YEARS = 5
 
@@ -220,7 +221,7 @@ class ServiceArea(models.Model):
 class PersonalAssistantQuerySet(models.QuerySet["PersonalAssistant"]):
     def listed(self, day: datetime.date | None = None) -> PersonalAssistantQuerySet:
         """PAs who consented to be listed, and have not withdrawn it, on ``day``."""
-        day = day or datetime.date.today()
+        day = day or clock.today()
         return self.filter(active=True, consent_given_on__isnull=False,
                            consent_given_on__lte=day).exclude(consent_withdrawn_on__lte=day)
 

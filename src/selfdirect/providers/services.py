@@ -12,6 +12,7 @@ from django.db import transaction
 
 from selfdirect.authorities.models import Authority
 from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core import clock
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 from selfdirect.providers.models import (
     Commitment,
@@ -175,7 +176,7 @@ def provider_grade_add(*, actor: Any, provider: Provider, theme: str, grade: str
         raise ValidationError({"theme": "Enter the theme of the grade"})
     if not grade:
         raise ValidationError({"grade": "Enter the grade"})
-    if graded_on > datetime.date.today():
+    if graded_on > clock.today():
         raise ValidationError({"graded_on": "Date of the inspection must be today or in the past"})
     row = ProviderGrade(provider=provider, theme=theme, grade=grade, graded_on=graded_on)
     save_with_history(row, actor=actor, reason="Inspection grade recorded")

@@ -12,7 +12,6 @@ Each view declares its permission once; the services check it again.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority, user_roles
+from selfdirect.core import clock
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.selectors import person_get, portal_people_queryset
@@ -414,11 +414,11 @@ def personal_assistant_withdraw(request: HttpRequest, pa_id: int) -> HttpRespons
     if not any(a.pk in managed for a in pa.authorities.all()):
         raise PermissionDenied
     back = reverse("personal-assistants")
-    if pa.consent_withdrawn_on is not None and pa.consent_withdrawn_on <= datetime.date.today():
+    if pa.consent_withdrawn_on is not None and pa.consent_withdrawn_on <= clock.today():
         messages.info(request, f"{pa.name} already withdrew their consent to be listed")
         return redirect(back)
     form = ConsentWithdrawForm(_posted(request),
-                               initial={"consent_withdrawn_on": datetime.date.today()})
+                               initial={"consent_withdrawn_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.personal_assistant_consent_withdraw(

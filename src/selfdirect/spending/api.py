@@ -12,13 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from selfdirect.api.money import MoneyText, pounds_text, with_money
 from selfdirect.api.permissions import AUTHENTICATED, api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.models import Person
 from selfdirect.people.selectors import person_get, person_record_get
@@ -137,7 +137,7 @@ def _authority(code: str) -> Authority:
 @api_permission(AUTHENTICATED)
 def spending_rules_read(request: Any, code: str, on: datetime.date | None = None) -> Any:
     authority = _authority(code)
-    rules = spending_rules(authority, on or timezone.localdate())
+    rules = spending_rules(authority, on or clock.today())
     return {"authority_code": authority.code, "authority": authority.name, "on": rules.on,
             "principle": rules.principle, "asking": rules.asking, "review": rules.review,
             "complaint": rules.complaint, "source": rules.source,

@@ -22,6 +22,7 @@ import yaml
 from django.db.models import Q
 
 from selfdirect.authorities.models import Authority, Country
+from selfdirect.core import clock
 from selfdirect.spending.models import ExclusionEntry
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -83,7 +84,7 @@ def entries_for(authority: Authority) -> Any:
 
 def spending_rules(authority: Authority, on: datetime.date | None = None) -> SpendingRules:
     """The authority's spending rules in force on ``on`` (one query)."""
-    on = on or datetime.date.today()
+    on = on or clock.today()
     data = country_rules(authority.country)
     by_key: dict[str, list[ExclusionEntry]] = {}
     for row in entries_for(authority).filter(effective_from__lte=on):

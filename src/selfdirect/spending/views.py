@@ -17,10 +17,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import current_authority_for, user_current_authority
+from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page, public
 from selfdirect.core.views import add_service_errors
@@ -169,7 +169,7 @@ def _authority(code: str) -> Authority:
 @public
 def spending_rules_page(request: HttpRequest, authority_code: str) -> HttpResponse:
     authority = _authority(authority_code)
-    today = timezone.localdate()
+    today = clock.today()
     on, date_error = today, ""
     typed = request.GET.get("on", "").strip()
     if typed:
@@ -190,13 +190,13 @@ def spending_rules_page(request: HttpRequest, authority_code: str) -> HttpRespon
 def spending_challenge(request: HttpRequest, authority_code: str) -> HttpResponse:
     authority = _authority(authority_code)
     return render(request, "spending/challenge.html", {
-        "authority": authority, "rules": spending_rules(authority, timezone.localdate())})
+        "authority": authority, "rules": spending_rules(authority, clock.today())})
 
 
 @permission_required(MANAGE)
 def spending_rules_manage(request: HttpRequest) -> HttpResponse:
     authority = current_authority_for(request, MANAGE)
-    today = timezone.localdate()
+    today = clock.today()
     rules = spending_rules(authority, today)
     history = selectors.exclusion_history(authority=authority)
     action = request.POST.get("action") if request.method == "POST" else None

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from selfdirect.allocation.selectors import (
     budgets_flagged_for_review,
@@ -27,6 +26,7 @@ from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_current_authority, user_role_labels, user_roles
 from selfdirect.carers.selectors import offers_of_carer
 from selfdirect.charging.selectors import charging_work_counts
+from selfdirect.core import clock
 from selfdirect.core.permissions import authenticated, permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.payments.selectors import payments_work
@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["budgets_flagged"] = budgets_flagged_for_review(user=user, authority_id=authority_id)
     if authority is not None and user.has_perm("charging.view_worklist", authority):
         context["charging_work"] = charging_work_counts(authority=authority,
-                                                        day=timezone.localdate())
+                                                        day=clock.today())
     if authority is not None and user.has_perm("spending.view_worklist", authority):
         context["spending_waiting"] = requests_waiting_count(authority=authority, user=user)
     context["payments_work"] = payments_work(authority=authority, user=user)

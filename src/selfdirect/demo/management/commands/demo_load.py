@@ -1,4 +1,5 @@
-"""Load the demo: ``manage.py demo_load [--people N] [--reset] [--with-superuser]``.
+"""Load the demo: ``manage.py demo_load [--people N] [--reset] [--with-superuser]
+[--today YYYY-MM-DD] [--seed S]``.
 
 Creates (or brings up to date) two authorities, two teams each, a staff login for every
 role in each, a second social worker in each, one team manager working in both, synthetic
@@ -11,10 +12,17 @@ the login's relationship, a demo need's wording) and only created or changed whe
 or different; people are topped up to the requested number, never duplicated. ``--reset``
 deletes the demo authorities' people first (staff logins stay, as the access log refers
 to them). All passwords are ``selfdirect.demo.accounts.DEMO_PASSWORD``.
+
+The demo is a pure function of its inputs: the number of people, the seed and the day.
+Each authority's people are drawn from a seed fixed by its code (or from ``--seed`` and
+the code), never from a database id, and every date is worked out from ``--today``
+(default: the real date) through ``selfdirect.core.clock.as_of``. Loading twice, or on a
+database that already holds other authorities, gives the same people, names and numbers.
 """
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 from typing import Any
 
@@ -22,10 +30,10 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from selfdirect.accounts.models import User
 from selfdirect.authorities.models import Authority, StaffRole, Team
+from selfdirect.core import clock
 from selfdirect.core.services import save_with_history
 from selfdirect.demo.accounts import (
     AUTHORITIES,
@@ -58,6 +66,22 @@ from selfdirect.people.services import (
 
 MIN_PEOPLE = 20
 SEEDS = {EDINBURGH: 20260001, MANCHESTER: 20260002}
+
+
+def seed_for(code: str, base: int | None = None) -> int:
+    """The seed for an authority's synthetic people: fixed by its code, or by ``base``
+    (``--seed``) and its code. Never a database id, so what else the database holds
+    changes nothing."""
+    if base is None and code in SEEDS:
+        return SEEDS[code]
+    return zlib.crc32(f"{base}:{code}".encode())
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--today must be a date like 2026-12-07, not {value!r}.") from exc
 
 # The demo's own communication needs. Their wording is unique to the demo, which is how a
 # second run finds the same people again.
@@ -95,7 +119,7 @@ def _upsert(model: type[models.Model], lookup: dict[str, Any],
 
 
 def _years_ago(years: int) -> date:
-    today = timezone.localdate()
+    today = clock.today()
     try:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February
@@ -134,13 +158,19 @@ class Command(BaseCommand):
                             help="delete the demo authorities' people first, then load")
         parser.add_argument("--with-superuser", action="store_true",
                             help=f"also create a Django superuser {SUPERUSER!r}")
+        parser.add_argument("--today", type=str, default=None, metavar="YYYY-MM-DD",
+                            help="the day the demo is loaded as of (default: today)")
+        parser.add_argument("--seed", type=int, default=None, metavar="S",
+                            help="draw different synthetic people (default: the demo's own)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = options["people"]
         if total is None or total < MIN_PEOPLE:
             raise CommandError(f"--people must be at least {MIN_PEOPLE}, not {total}.")
         self.passwords = _Passwords()
-        with transaction.atomic():
+        self.seed = options.get("seed")
+        day = _date(options["today"]) if options.get("today") else clock.today()
+        with clock.as_of(day), transaction.atomic():
             if options["reset"]:
                 self._reset()
             authorities, teams = self._authorities()
@@ -228,9 +258,10 @@ class Command(BaseCommand):
                 continue
             taken = [n for pair in existing.values_list("chi_number", "nhs_number")
                      for n in pair if n]
-            seed = SEEDS[code] + have  # a top-up draws new people, not the first ones again
+            # A top-up draws new people, not the first ones again.
+            seed = seed_for(code, self.seed) + have
             generator = PeopleGenerator(seed=seed, authority=authority,
-                                        today=timezone.localdate(), taken_identifiers=taken)
+                                        today=clock.today(), taken_identifiers=taken)
             created = bulk_load_people(authority=authority, rows=generator.rows(share - have),
                                        seed=seed)
             self.stdout.write(f"{authority.name}: created {created} synthetic people.")
@@ -304,7 +335,7 @@ class Command(BaseCommand):
         _upsert(User, {"pk": user.pk}, {"last_name": surname})
         rel = relationship_add(actor=manager, person=person, kind=kind,
                                name=f"{first_name} {surname}", user=user, access=access,
-                               phone=f"07700 900{person.pk % 1000:03d}",
+                               phone=f"07700 900{list(PORTAL_LOGINS).index(username):03d}",
                                email=f"{username}@example.org", **(extra or {}))
         for decision in consents:
             consent_record(actor=manager, person=person,

@@ -14,10 +14,10 @@ from itertools import chain
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from tqdm import tqdm
 
 from selfdirect.authorities.models import Authority
+from selfdirect.core import clock
 from selfdirect.demo.loading import bulk_load_people
 from selfdirect.demo.synthetic import PeopleGenerator, summarise
 from selfdirect.people.models import Person
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         taken = chain.from_iterable(
             Person.objects.filter(authority=authority).values_list("chi_number", "nhs_number"))
         generator = PeopleGenerator(seed=seed, authority=authority,
-                                    today=timezone.localdate(),
+                                    today=clock.today(),
                                     taken_identifiers=(n for n in taken if n))
         bar = tqdm(total=count, unit="people", file=sys.stderr, disable=not sys.stderr.isatty(),
                    desc="Generating" if dry_run else "Creating")
@@ -99,7 +99,7 @@ class Command(BaseCommand):
             self._summary(rows)
 
     def _summary(self, rows: list[dict[str, Any]]) -> None:
-        shares = summarise(rows, today=timezone.localdate())
+        shares = summarise(rows, today=clock.today())
         for heading, values in shares.items():
             line = ", ".join(f"{key} {value:.1%}" for key, value in values.items())
             self.stdout.write(f"  {heading}: {line}")
