@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import os
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from selfdirect.accounts.models import User
 from selfdirect.authorities.models import Authority, Country, Role, Team
@@ -13,10 +18,45 @@ from selfdirect.people.models import Access, Consent, ConsentMethod, ConsentScop
 from selfdirect.people.services import consent_record, relationship_add
 from tests.factories import AuthorityFactory, PersonFactory, TeamFactory, UserFactory, staff
 
+# Hypothesis: the same examples on every run (derandomize), so a property test cannot pass
+# or fail by chance; no deadline, as a loaded 2-core machine is slow by moments. To hunt
+# for new counterexamples locally: pytest --hypothesis-profile=explore.
+hypothesis_settings.register_profile(
+    "selfdirect", derandomize=True, deadline=None, print_blob=True, database=None,
+    suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile("explore", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("selfdirect")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today", default=os.environ.get("SELFDIRECT_TEST_TODAY") or None,
+        metavar="YYYY-MM-DD",
+        help="run the whole suite as if today were this date (the clock starts at noon, "
+             "Europe/London, and ticks); also SELFDIRECT_TEST_TODAY. A future date: the "
+             "browser's own clock is not moved, and would see past cookies as expired.")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # A fast hasher: the suite signs in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    day = config.getoption("--today")
+    if day:
+        import time_machine
+
+        try:
+            start = datetime.datetime.combine(datetime.date.fromisoformat(day),
+                                              datetime.time(12), tzinfo=ZoneInfo("Europe/London"))
+        except ValueError as exc:
+            raise pytest.UsageError(f"--today must be a date like 2028-02-29, not {day!r}") from exc
+        traveller = time_machine.travel(start, tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    day = config.getoption("--today")
+    return f"selfdirect: today is {day} (--today)" if day else "selfdirect: today is the real date"
 
 
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}

@@ -159,7 +159,11 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser tab at 1280x900. At the end, fails on any console error (a CSP
     violation is one) and on any static file that did not load."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    # Playwright waits for what a step needs (an element, a navigation) up to these limits,
+    # generous for a 2-core machine running the suite on two workers: nothing waits for a
+    # fixed time.
+    context.set_default_timeout(30_000)
+    context.set_default_navigation_timeout(60_000)
     tab = context.new_page()
     log = BrowserLog()
     _LOGS[id(tab)] = log

@@ -20,7 +20,6 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from selfdirect.charging.models import (
     Contribution,
@@ -29,6 +28,7 @@ from selfdirect.charging.models import (
     PlannedService,
     Waiver,
 )
+from selfdirect.core import clock
 from tests.browser.conftest import focused, navigated, page_facts, sign_in, sign_in_quickly, visit
 from tests.browser.test_keyboard import path_of, skip_to_main, tab, tab_until
 from tests.factories import PersonFactory, UserFactory
@@ -182,7 +182,7 @@ def add_service_by_keyboard(page: Any, subtests: Any, person: Any, index: int,
 def test_services_assessment_contribution_waiver_and_policy(page: Any, live_server: Any,
                                                             world: Any, person: Any,
                                                             subtests: Any) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     charging = f"/people/{person.pk}/charging/"
 
     # --- 1. The social worker plans a day service and personal care, by keyboard alone. ---

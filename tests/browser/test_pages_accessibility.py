@@ -273,13 +273,10 @@ def test_the_page_fixture_catches_a_csp_violation(page, live_server):
     from playwright.sync_api import Error as PlaywrightError
 
     visit(page, "/accessibility/")
-    with pytest.raises(PlaywrightError, match="Content Security Policy"):
+    # The console message arrives asynchronously: wait for it (up to the page's timeout).
+    with page.expect_console_message(lambda msg: "Content Security Policy" in msg.text), \
+            pytest.raises(PlaywrightError, match="Content Security Policy"):
         page.add_script_tag(content="window.__inline = 1")
-    for _ in range(20):  # console messages arrive asynchronously
-        if any("Content Security Policy" in e for e in browser_log(page).console_errors):
-            break
-        page.wait_for_timeout(100)
-    else:
-        pytest.fail(f"no CSP report in the console: {browser_log(page).console_errors}")
+    assert any("Content Security Policy" in e for e in browser_log(page).console_errors)
     assert page.evaluate("() => typeof window.__inline") == "undefined"
     allow_console_error(page, "Content Security Policy")  # expected here, and only here

@@ -20,10 +20,10 @@ import datetime
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from selfdirect.allocation import services as allocation
 from selfdirect.charging.models import PlannedService
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.planning.models import OptionChoice, SupportLine, SupportPlan
 from tests.allocation.matrix_budget import make_budget
@@ -72,7 +72,7 @@ def fraser(world: Any) -> Any:
     budget = make_budget(world.users, person)
     allocation.budget_propose(actor=world.user(SW), budget=budget)
     allocation.budget_agree(actor=world.user(TM), budget=budget, reason="Meets his needs")
-    today = timezone.localdate()
+    today = clock.today()
     for words in (GET_OUT, DAYTIME):
         PersonalOutcome.objects.create(person=person, in_own_words=words,
                                        state=PersonalOutcome.State.AGREED, agreed_on=today,
@@ -170,7 +170,7 @@ def add_line_by_keyboard(page: Any, subtests: Any, fraser: Any, *, outcome: int,
 def test_fraser_sees_four_options_chooses_4_and_agrees_his_plan(page: Any, live_server: Any,
                                                                  world: Any, fraser: Any,
                                                                  subtests: Any) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     options_url = f"/people/{fraser.pk}/options/"
     plan_url = f"/people/{fraser.pk}/plan/"
 

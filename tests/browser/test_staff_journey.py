@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from selfdirect.core import clock
 from selfdirect.people.models import Person
 from selfdirect.people.services import communication_needs_set
 from selfdirect.people.validators import make_chi_number
@@ -79,7 +80,7 @@ def test_add_a_person_after_correcting_errors(page, live_server, world):
     page.get_by_label("Family name").fill("Brown")
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("1")
-    page.get_by_label("Year").fill(str(datetime.date.today().year + 1))
+    page.get_by_label("Year").fill(str(clock.today().year + 1))
     page.get_by_label("CHI number").fill(wrong_chi)
     page.get_by_label("Postcode").fill("EH1")
     navigated(page, lambda: page.get_by_role("button", name="Save").click())

@@ -12,9 +12,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from selfdirect.allocation.models import FundingStream, IndicativeBudget
+from selfdirect.core import clock
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.payments import hours, runs, schedules
 from selfdirect.payments.models import Originator, PaymentRun, Schedule
@@ -87,16 +86,21 @@ def load_demo_payments(*, authority: Any, worker: Any, manager: Any, finance: An
     """Load once; returns how many people have direct payments (0 when already loaded)."""
     if Schedule.objects.filter(authority=authority).exists():
         return 0
-    today = timezone.localdate()
+    today = clock.today()
     Originator.objects.get_or_create(authority=authority, defaults={
         "service_user_number": "654321", "name": "CITY OF EDINBURGH", "sort_code": "832000",
         "account_number": "00112233", "account_name": "CEC SOCIAL WORK"})
     chosen = set(OptionChoice.objects.filter(person__authority=authority)
                  .values_list("person_id", flat=True))
+    # Never someone the charging demo already gave services: agreeing a plan replaces
+    # them, and the demo must keep its people with only free services (never asked about
+    # money) and its people waiting for a financial assessment.
     people = list(Person.objects.filter(authority=authority,
                                         budgets__state=IndicativeBudget.State.AGREED)
                   .filter(allocated_worker=worker)
-                  .exclude(pk__in=[*exclude, *chosen]).distinct().order_by("pk")[:len(PLANS)])
+                  .exclude(pk__in=[*exclude, *chosen])
+                  .exclude(planned_services__isnull=False)
+                  .distinct().order_by("pk")[:len(PLANS)])
     for index, (person, lines) in enumerate(zip(people, PLANS, strict=False)):
         _agree(person, lines, worker, manager, today)
         schedules.payee_account_set(
