@@ -12,6 +12,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= var/demo.sqlite3
 STATIC_STAMP := src/selfdirect/static/dist/selfdirect.css
+# Tests run on every core (pytest-xdist), in an order shuffled by pytest-randomly, which
+# prints its seed: replay a run with PYTEST_ARGS="--randomly-seed=N" (or "-p no:randomly"
+# for file order). PYTEST_ARGS also selects: PYTEST_ARGS='-m "not browser"'.
+WORKERS ?= auto
+PYTEST_ARGS ?=
 
 .PHONY: help install static demo demo-data run test test-fast test-browser lint typecheck bench clean
 
@@ -47,13 +52,13 @@ demo: install static
 	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install static
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 test-fast: install static
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 test-browser: install static
-	$(PY) -m pytest -m browser
+	$(PY) -m pytest -n $(WORKERS) -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench
