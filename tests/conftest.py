@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.http import HttpRequest
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -37,9 +40,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              "browser's own clock is not moved, and would see past cookies as expired.")
 
 
+def _login_with_a_request(client: Client, **credentials: Any) -> bool:
+    """``Client.login`` as the sign-in page does it, with the request: django-axes, first
+    of the authentication backends, refuses a sign-in it cannot tie to an address. Wrong
+    passwords count towards a lockout as on the page (at 127.0.0.1), in the database,
+    which is rolled back after each test."""
+    if credentials.get("request") is None:
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"
+        credentials["request"] = request
+    return _client_login(client, **credentials)
+
+
+_client_login = Client.login
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # A fast hasher: the suite signs in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor for staff is off for the suite, so its hundreds of staff sign-ins
+    # need only the password; tests/accounts/test_second_factor.py turns it on with the
+    # ``settings`` fixture.
+    settings.STAFF_SECOND_FACTOR = False
+    Client.login = _login_with_a_request  # type: ignore[method-assign]
     day = config.getoption("--today")
     if day:
         import time_machine
@@ -76,6 +99,17 @@ def pytest_runtest_call(item: pytest.Item):
         problems = ledger_problems()
         assert not problems, "The ledger does not balance:\n" + "\n".join(problems)
     return result
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the public form's limits live there), so no
+    test sees what another left."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

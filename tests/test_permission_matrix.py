@@ -65,6 +65,12 @@ MATRIX: dict[str, dict[str, int]] = {
                                 eng_social_worker=NOT_FOUND, eng_team_manager=NOT_FOUND),
     "portal-home": row(REFUSED, anonymous=SIGN_IN, the_person=OK, carer_viewing=OK,
                        attorney_acting=OK),
+    # Everyone signed in has their own API tokens; a token of the social worker's is not
+    # found for anyone else, whatever their role.
+    "token-list": row(OK, anonymous=SIGN_IN),
+    "token-create": row(OK, anonymous=SIGN_IN),
+    "token-detail": row(NOT_FOUND, anonymous=SIGN_IN, scot_social_worker=OK),
+    "token-revoke": row(NOT_FOUND, anonymous=SIGN_IN, scot_social_worker=OK),
 }
 # Pages that act rather than show (sign-out takes a POST), tested elsewhere.
 NOT_GET_PAGES = {"sign-out"}
@@ -91,6 +97,7 @@ def test_every_page_declares_a_permission():
 
 # Each domain keeps its own rows beside its tests: a module with MATRIX (page name ->
 # expected status per actor) and url_for(page, users, person) -> the URL to ask for.
+from tests.accounts import matrix as accounts_matrix  # noqa: E402
 from tests.allocation import matrix as allocation_matrix  # noqa: E402
 from tests.assessments import matrix as assessment_matrix  # noqa: E402
 from tests.carers import matrix as carers_matrix  # noqa: E402
@@ -106,7 +113,8 @@ from tests.portal import matrix as portal_matrix  # noqa: E402
 from tests.providers import matrix as providers_matrix  # noqa: E402
 from tests.spending import matrix as spending_matrix  # noqa: E402
 
-DOMAIN_MATRICES = (assessment_matrix, portal_matrix, carers_matrix, allocation_matrix,
+DOMAIN_MATRICES = (accounts_matrix, assessment_matrix, portal_matrix, carers_matrix,
+                   allocation_matrix,
                    charging_matrix, planning_matrix, plans_matrix, providers_matrix,
                    spending_matrix, payments_reports_matrix, payments_person_matrix,
                    payments_hours_matrix, payments_monitoring_matrix, payments_runs_matrix)
@@ -130,6 +138,11 @@ def test_permission_matrix(client, cast, page):
         url = module.url_for(page, users, person)
     elif page in PERSON_PAGES:
         url = reverse(page, args=[person.pk])
+    elif page in ("token-detail", "token-revoke"):
+        from selfdirect.accounts.services import api_token_create
+
+        token, _ = api_token_create(user=users["scot_social_worker"], name="Returns")
+        url = reverse(page, args=[token.pk])
     elif page == "policy-detail":
         url = reverse(page, args=["review.interval_months"])
     elif page == "self-referral-detail":

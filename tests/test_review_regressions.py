@@ -144,7 +144,7 @@ def test_the_api_search_returns_summaries_not_records(client, world):
     from selfdirect.accounts.services import api_token_create
 
     PersonFactory(authority=world.scot, team=world.scot_team, phone="0131 496 0000")
-    _, raw = api_token_create(user=world.user("scot_social_worker"), name="t")
+    _, raw = api_token_create(user=world.user("scot_social_worker"), name="t", scope="read_write")
     item = client.get("/api/people", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"][0]
     assert "phone" not in item and "address_line_1" not in item
     assert {"id", "given_name", "family_name", "date_of_birth", "identifier"} <= set(item)

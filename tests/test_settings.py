@@ -21,7 +21,8 @@ def test_check_deploy_passes_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING",
                      SELFDIRECT_ENV="production",
                      SECRET_KEY="a-long-random-production-key-" + "x" * 40,
-                     ALLOWED_HOSTS="selfdirect.example.org")
+                     ALLOWED_HOSTS="selfdirect.example.org", EMAIL_HOST="smtp.example.org",
+                     DEFAULT_FROM_EMAIL="selfdirect <no-reply@example.org>")
     assert result.returncode == 0, result.stderr + result.stdout
 
 

@@ -25,7 +25,7 @@ YEAR = panel.financial_year_start(clock.today())
 
 
 def call(client, user, method, url, body=None):
-    _, raw = api_token_create(user=user, name="test")
+    _, raw = api_token_create(user=user, name="test", scope="read_write")
     data = body if isinstance(body, str) else (json.dumps(body) if body is not None else "")
     response = client.generic(method, url, data, content_type="application/json",
                               HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -15,7 +15,7 @@ from tests.factories import TEST_PASSWORD, PersonFactory
 
 
 def bearer(user):
-    _, raw = api_token_create(user=user, name="test")
+    _, raw = api_token_create(user=user, name="test", scope="read_write")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -51,7 +51,7 @@ def test_a_revoked_token_stops_working(client, world):
     from django.utils import timezone
 
     user = world.user("scot_team_manager")
-    token, raw = api_token_create(user=user, name="t")
+    token, raw = api_token_create(user=user, name="t", scope="read_write")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get("/api/me", **headers).status_code == 200
     token.revoked_at = timezone.now()

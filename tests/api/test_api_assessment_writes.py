@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='t')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(user=user, name='t', scope='read_write')[1]}"}
 
 
 def post(client, user, url, body=None):

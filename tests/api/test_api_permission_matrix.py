@@ -306,28 +306,29 @@ def test_every_api_operation_is_in_the_matrix():
             for operation in path_view.operations:
                 for method in operation.methods:
                     full = "/api" + (prefix + path).rstrip("/")
-                    routes.add((method, full.replace("{int:person_id}", "{id}")
+                    routes.add((method, full.replace("{id:person_id}", "{id}")
                                 .replace("{person_id}", "{id}")
-                                .replace("{int:assessment_id}", "{assessment}")
-                                .replace("{int:outcome_id}", "{outcome}")
-                                .replace("{int:conversation_id}", "{conversation}")
-                                .replace("{int:plan_id}", "{plan}")
-                                .replace("{int:budget_id}", "{budget}")
-                                .replace("{int:authority_id}", "{authority}")
-                                .replace("{int:meeting_id}", "{meeting}")
-                                .replace("{int:version_id}", "{version}")
-                                .replace("{int:service_id}", "{planned_service}")
-                                .replace("{int:financial_assessment_id}",
+                                .replace("{id:assessment_id}", "{assessment}")
+                                .replace("{id:outcome_id}", "{outcome}")
+                                .replace("{id:conversation_id}", "{conversation}")
+                                .replace("{id:plan_id}", "{plan}")
+                                .replace("{id:budget_id}", "{budget}")
+                                .replace("{id:authority_id}", "{authority}")
+                                .replace("{id:meeting_id}", "{meeting}")
+                                .replace("{id:version_id}", "{version}")
+                                .replace("{id:service_id}", "{planned_service}")
+                                .replace("{id:financial_assessment_id}",
                                          "{financial_assessment}")
-                                .replace("{int:item_id}", "{item}")
-                                .replace("{int:waiver_id}", "{waiver}")
-                                .replace("{int:support_plan_id}", "{support_plan}")
-                                .replace("{int:line_id}", "{line}")
-                                .replace("{int:provider_id}", "{provider}")
-                                .replace("{int:request_id}", "{spending_request}")
-                                .replace("{int:support_line_id}", "{support_line}")
-                                .replace("{int:referral_id}", "{referral}")
-                                .replace("{int:run_id}", "{run}")))
+                                .replace("{id:item_id}", "{item}")
+                                .replace("{id:waiver_id}", "{waiver}")
+                                .replace("{id:support_plan_id}", "{support_plan}")
+                                .replace("{id:line_id}", "{line}")
+                                .replace("{id:provider_id}", "{provider}")
+                                .replace("{id:request_id}", "{spending_request}")
+                                .replace("{id:support_line_id}", "{support_line}")
+                                .replace("{id:referral_id}", "{referral}")
+                                .replace("{id:run_id}", "{run}")
+                                .replace("{text:code}", "{code}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
 
@@ -697,7 +698,7 @@ def test_api_permission_matrix(client, cast, call):
             url = _url(call, users, person)
         headers = {}
         if actor != "anonymous":
-            _, raw = api_token_create(user=users[actor], name="matrix")
+            _, raw = api_token_create(user=users[actor], name="matrix", scope="read_write")
             headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
         response = client.generic(method, url, _body(body, person),
                                   content_type="application/json",

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def call(client, user, method, url, body=None):
-    _, raw = api_token_create(user=user, name="test")
+    _, raw = api_token_create(user=user, name="test", scope="read_write")
     response = client.generic(method, url, json.dumps(body) if body is not None else "",
                               content_type="application/json",
                               HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def call(client, user, method, url, body=None):
-    _, raw = api_token_create(user=user, name="test")
+    _, raw = api_token_create(user=user, name="test", scope="read_write")
     response = client.generic(method, url, json.dumps(body) if body is not None else "",
                               content_type="application/json",
                               HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -170,7 +170,7 @@ def test_a_worker_for_someone_else_cannot_send_or_withdraw(client, setting):
 def test_the_providers_list_takes_the_same_queries_however_many_referrals(client, setting):
     users, _person, line, provider = setting
     member = users["scot_provider_user"]
-    _, raw = api_token_create(user=member, name="test")
+    _, raw = api_token_create(user=member, name="test", scope="read_write")
 
     def queries():
         with CaptureQueriesContext(connection) as ctx:

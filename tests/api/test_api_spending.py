@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def call(client, user, method, url, body=None):
-    _, raw = api_token_create(user=user, name="test")
+    _, raw = api_token_create(user=user, name="test", scope="read_write")
     response = client.generic(method, url, json.dumps(body) if body is not None else "",
                               content_type="application/json",
                               HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -169,7 +169,7 @@ def test_the_worklist_shows_the_requests_waiting_in_the_authority(client, settin
 
 def test_the_person_list_takes_the_same_queries_however_many_requests(client, setting):
     users, person, outcome = setting
-    _, raw = api_token_create(user=users["scot_team_manager"], name="test")
+    _, raw = api_token_create(user=users["scot_team_manager"], name="test", scope="read_write")
 
     def queries():
         with CaptureQueriesContext(connection) as ctx:

@@ -39,7 +39,7 @@ def person(world, today):
 def call(client, user, method, url, body=None):
     headers = {}
     if user is not None:
-        _, raw = api_token_create(user=user, name="test")
+        _, raw = api_token_create(user=user, name="test", scope="read_write")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     response = client.generic(method, url, json.dumps(body) if body is not None else "",
                               content_type="application/json", **headers)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selfdirect.core.money import (
+    MAX_PENCE,
     MoneyField,
     apply_rate,
     format_pounds,
@@ -17,7 +18,7 @@ from selfdirect.core.money import (
     split_evenly,
 )
 
-PENCE = st.integers(min_value=-(10**15), max_value=10**15)
+PENCE = st.integers(min_value=-MAX_PENCE, max_value=MAX_PENCE)  # what may be typed
 
 
 def test_money_field_is_a_big_integer():

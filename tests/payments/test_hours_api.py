@@ -35,7 +35,7 @@ client = TestClient(api)
 
 
 def call(user, method, path, body=None):
-    _, raw = api_token_create(user=user, name="test")
+    _, raw = api_token_create(user=user, name="test", scope="read_write")
     response = client.request(method, path, json=body,
                               headers={"Authorization": f"Bearer {raw}"})
     return response.status_code, response.json() if response.content else None

@@ -7,7 +7,9 @@ import datetime
 from html import escape
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import (
@@ -23,7 +25,7 @@ from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.outcomes.services import outcome_add
 from selfdirect.people.models import Access, Consent, ConsentMethod, ConsentScope
 from selfdirect.people.services import consent_record, relationship_add
-from selfdirect.portal.views import REFERRAL_LIMIT
+from selfdirect.portal.limits import LIMIT
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -559,23 +561,40 @@ def test_the_form_escapes_what_was_typed(client, world):
     assert ESCAPED in html
 
 
-def test_one_session_may_send_only_a_few_requests_an_hour(client, world):
-    for _ in range(REFERRAL_LIMIT):
-        assert client.post(reverse("self-referral"), referral(world)).status_code == 302
-    response = client.post(reverse("self-referral"), referral(world))
+def test_one_address_may_send_only_a_few_requests_an_hour_whatever_its_cookies(client, world):
+    for number in range(LIMIT):
+        # A different contact each time, and a fresh session (cookie) each time.
+        client.cookies.clear()
+        data = referral(world, contact=f"0131 496 00{number:02d}")
+        assert client.post(reverse("self-referral"), data).status_code == 302
+    client.cookies.clear()
+    response = client.post(reverse("self-referral"), referral(world, contact="0131 496 0099"))
     assert response.status_code == 429
     html = response.content.decode()
-    assert f"You have sent {REFERRAL_LIMIT} requests in the last hour" in html
+    assert f"{LIMIT} requests have been sent from here" in html
     assert "phone the council" in html and "call 999" in html
     assert "govuk-error-summary" in html
-    assert SelfReferral.objects.count() == REFERRAL_LIMIT
-    # An hour later the session may send again.
-    session = client.session
-    session["portal.self_referrals_sent_at"] = [
-        t - 3601 for t in session["portal.self_referrals_sent_at"]]
-    session.save()
-    assert client.post(reverse("self-referral"), referral(world)).status_code == 302
-    assert SelfReferral.objects.count() == REFERRAL_LIMIT + 1
+    assert "0131 496 0099" in html  # what was typed is kept
+    assert SelfReferral.objects.count() == LIMIT
+    # An hour later the address may send again.
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=3601)):
+        assert client.post(reverse("self-referral"), referral(world)).status_code == 302
+    assert SelfReferral.objects.count() == LIMIT + 1
+
+
+def test_one_contact_may_be_sent_only_a_few_times_an_hour_from_any_address(client, world):
+    for number in range(LIMIT):
+        data = referral(world, contact="ann@example.org")
+        response = client.post(reverse("self-referral"), data,
+                               REMOTE_ADDR=f"192.0.2.{number + 1}")
+        assert response.status_code == 302
+    response = client.post(reverse("self-referral"), referral(world, contact=" ANN@example.org"),
+                           REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 429
+    assert SelfReferral.objects.count() == LIMIT
+    # Someone else from that address is not held back.
+    assert client.post(reverse("self-referral"), referral(world, contact="bob@example.org"),
+                       REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
 def test_a_signed_in_user_may_also_ask_for_support(client, cast, world):

@@ -18,7 +18,8 @@ from ninja import Router, Schema, Status
 
 from selfdirect.allocation import panel, services
 from selfdirect.allocation.calibration import CalibrationReport, calibration_report
-from selfdirect.allocation.models import IndicativeBudget, PanelMeeting, RasVersion
+from selfdirect.allocation.models import IndicativeBudget, PanelDecision, PanelMeeting, RasVersion
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.audit.models import AccessLog
@@ -66,12 +67,14 @@ class EnvelopeOut(Schema):
     agenda_count: int
 
 
-class EnvelopeIn(Schema):
+class EnvelopeIn(InSchema):
     year_start: datetime.date
     amount: str
 
 
-class DecisionIn(Schema):
+class PanelDecisionIn(InSchema):
+    limits_from = (PanelDecision,)
+
     budget_id: int
     outcome: str
     reasons: str
@@ -114,7 +117,7 @@ class VersionOut(Schema):
     bands: list[BandOut]
 
 
-class PriceIn(Schema):
+class PriceIn(InSchema):
     price_per_point: str
     effective_from: datetime.date
 
@@ -252,7 +255,7 @@ def _log_viewed(request: Any, person_ids: list[int]) -> None:
 # --- The panel ---------------------------------------------------------------------------
 
 
-@router.get("/authorities/{int:authority_id}/panel/agenda",
+@router.get("/authorities/{id:authority_id}/panel/agenda",
             response={200: list[AgendaItemOut], 404: ErrorOut},
             summary="The budgets waiting for the panel, oldest proposal first")
 @api_permission(SIT)
@@ -274,7 +277,7 @@ def _envelope_out(figures: panel.EnvelopeFigures) -> dict[str, Any]:
             "agenda_count": figures.agenda_count}
 
 
-@router.get("/authorities/{int:authority_id}/panel/envelope",
+@router.get("/authorities/{id:authority_id}/panel/envelope",
             response={200: EnvelopeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
             summary="The envelope for a financial year (from 1 April; this year by default) "
                     "against committed and forecast spend")
@@ -289,7 +292,7 @@ def panel_envelope_read(request: Any, authority_id: int,
     return _envelope_out(panel.envelope_figures(authority, start))
 
 
-@router.put("/authorities/{int:authority_id}/panel/envelope",
+@router.put("/authorities/{id:authority_id}/panel/envelope",
             response={200: EnvelopeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
             summary="Set the envelope for a financial year (amount in pounds, as text)")
 @api_permission(ENVELOPE)
@@ -300,12 +303,12 @@ def panel_envelope_set(request: Any, authority_id: int, payload: EnvelopeIn) -> 
     return _envelope_out(panel.envelope_figures(authority, envelope.year_start))
 
 
-@router.post("/panel/meetings/{int:meeting_id}/decisions",
+@router.post("/panel/meetings/{id:meeting_id}/decisions",
              response={201: DecisionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Approve, amend (amended_total in pounds, as text) or decline a budget "
                      "on the panel's agenda, with reasons the person reads")
 @api_permission(SIT)
-def panel_decision_create(request: Any, meeting_id: int, payload: DecisionIn) -> Any:
+def panel_decision_create(request: Any, meeting_id: int, payload: PanelDecisionIn) -> Any:
     meeting = PanelMeeting.objects.filter(pk=meeting_id).first()
     if meeting is None or not request.user.has_perm(SIT, meeting):
         raise Http404("No meeting found.")
@@ -335,7 +338,7 @@ def panel_decision_create(request: Any, meeting_id: int, payload: DecisionIn) ->
 # --- Questionnaire versions --------------------------------------------------------------
 
 
-@router.get("/authorities/{int:authority_id}/resource-allocation/versions",
+@router.get("/authorities/{id:authority_id}/resource-allocation/versions",
             response={200: list[VersionOut], 404: ErrorOut},
             summary="The authority's questionnaire versions, latest first")
 @api_permission(RAS)
@@ -345,7 +348,7 @@ def ras_version_list(request: Any, authority_id: int) -> Any:
             .order_by("scope", "-effective_from", "-pk")]
 
 
-@router.post("/resource-allocation/versions/{int:version_id}/price",
+@router.post("/resource-allocation/versions/{id:version_id}/price",
              response={201: PriceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="A new price per point (pounds, as text) from a date: a new live version; "
                      "indicative budgets are recalculated, agreed ones flagged for review")
@@ -365,7 +368,7 @@ def ras_price_create(request: Any, version_id: int, payload: PriceIn) -> Any:
 # --- Calibration -------------------------------------------------------------------------
 
 
-@router.get("/authorities/{int:authority_id}/resource-allocation/calibration",
+@router.get("/authorities/{id:authority_id}/resource-allocation/calibration",
             response={200: CalibrationOut, 404: ErrorOut},
             summary="How well one price per point fits the agreed packages (by_domain: a "
                     "price for each domain too), and its fairness by group (groups of fewer "

@@ -15,8 +15,16 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from selfdirect.allocation import costing, services
-from selfdirect.allocation.models import BudgetAdjustment, IndicativeBudget, RasQuestion
+from selfdirect.allocation.models import (
+    BudgetAdjustment,
+    BudgetException,
+    EmployerCosting,
+    FundingLine,
+    IndicativeBudget,
+    RasQuestion,
+)
 from selfdirect.allocation.selectors import budget_explanation
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.assessments.models import Assessment
@@ -127,7 +135,7 @@ class BudgetOut(BudgetSummaryOut):
     exceptions: list[ExceptionOut]
 
 
-class AnswersIn(Schema):
+class AnswersIn(InSchema):
     answers: dict[str, str]
 
 
@@ -137,7 +145,9 @@ class AnswersOut(Schema):
     budget: BudgetOut | None
 
 
-class AdjustmentIn(Schema):
+class AdjustmentIn(InSchema):
+    limits_from = (BudgetAdjustment,)
+
     kind: str
     reason_code: str
     reason: str
@@ -145,18 +155,22 @@ class AdjustmentIn(Schema):
     percent: str | None = None
 
 
-class AgreeIn(Schema):
+class BudgetAgreeIn(InSchema):
     reason: str
 
 
-class FundingLineIn(Schema):
+class FundingLineIn(InSchema):
+    limits_from = (FundingLine,)
+
     stream: str
     description: str
     amount: str
     period: str
 
 
-class EmployerCostingIn(Schema):
+class EmployerCostingIn(InSchema):
+    limits_from = (EmployerCosting,)
+
     label: str
     hourly_wage: str
     hours_per_week: str
@@ -164,7 +178,9 @@ class EmployerCostingIn(Schema):
     pension_enrolled: bool = True
 
 
-class ExceptionIn(Schema):
+class ExceptionIn(InSchema):
+    limits_from = (BudgetException,)
+
     kind: str
     reason: str
 
@@ -253,14 +269,14 @@ def _assessment(request: Any, assessment_id: int, permission: str) -> Assessment
 # --- Operations --------------------------------------------------------------------------
 
 
-@router.get("/budgets/{int:budget_id}", response={200: BudgetOut, 404: ErrorOut},
+@router.get("/budgets/{id:budget_id}", response={200: BudgetOut, 404: ErrorOut},
             summary="A budget and how it was worked out")
 @api_permission(VIEW)
 def budget_read(request: Any, budget_id: int) -> Any:
     return _budget_out(_budget(request, budget_id, VIEW))
 
 
-@router.get("/people/{int:person_id}/budgets", response={200: list[BudgetSummaryOut],
+@router.get("/people/{id:person_id}/budgets", response={200: list[BudgetSummaryOut],
                                                         404: ErrorOut},
             summary="A person's budgets, the latest first")
 @api_permission(VIEW)
@@ -271,7 +287,7 @@ def budget_list(request: Any, person_id: int) -> Any:
             .order_by("-calculated_at", "-pk")]
 
 
-@router.post("/assessments/{int:assessment_id}/budget/answers",
+@router.post("/assessments/{id:assessment_id}/budget/answers",
              response={200: AnswersOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Record answers to the budget questions (question code: answer code); "
                      "the indicative budget once every question is answered")
@@ -295,7 +311,7 @@ def budget_answers(request: Any, assessment_id: int, payload: AnswersIn) -> Any:
     return {"recorded": len(recorded), "unanswered": unanswered, "budget": budget}
 
 
-@router.post("/budgets/{int:budget_id}/adjustments",
+@router.post("/budgets/{id:budget_id}/adjustments",
              response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Add an adjustment with its reason (amount in pounds or percent, as text)")
 @api_permission(CALCULATE)
@@ -305,7 +321,7 @@ def budget_adjustment_create(request: Any, budget_id: int, payload: AdjustmentIn
     return Status(201, _budget_out(IndicativeBudget.objects.get(pk=budget.pk)))
 
 
-@router.post("/budgets/{int:budget_id}/propose",
+@router.post("/budgets/{id:budget_id}/propose",
              response={200: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Propose an indicative budget (needs_panel says whether the panel decides)")
 @api_permission(CALCULATE)
@@ -314,11 +330,11 @@ def budget_proposal(request: Any, budget_id: int) -> Any:
     return _budget_out(services.budget_propose(actor=request.user, budget=budget))
 
 
-@router.post("/budgets/{int:budget_id}/agree",
+@router.post("/budgets/{id:budget_id}/agree",
              response={200: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Agree a proposed budget, with reasons the person reads (team manager)")
 @api_permission(AGREE)
-def budget_agreement(request: Any, budget_id: int, payload: AgreeIn) -> Any:
+def budget_agreement(request: Any, budget_id: int, payload: BudgetAgreeIn) -> Any:
     budget = _budget(request, budget_id, AGREE)
     try:
         agreed = services.budget_agree(actor=request.user, budget=budget, reason=payload.reason)
@@ -329,7 +345,7 @@ def budget_agreement(request: Any, budget_id: int, payload: AgreeIn) -> Any:
     return _budget_out(agreed)
 
 
-@router.post("/budgets/{int:budget_id}/funding-lines",
+@router.post("/budgets/{id:budget_id}/funding-lines",
              response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Add money from another funding stream (amount in pounds, as text, for a "
                      "period: weekly, four_weekly or yearly)")
@@ -340,7 +356,7 @@ def funding_line_create(request: Any, budget_id: int, payload: FundingLineIn) ->
     return Status(201, _budget_out(IndicativeBudget.objects.get(pk=budget.pk)))
 
 
-@router.post("/budgets/{int:budget_id}/employer-costings",
+@router.post("/budgets/{id:budget_id}/employer-costings",
              response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Cost a personal assistant with the figures in force today (wage in "
                      "pounds and hours a week, as text)")
@@ -351,7 +367,7 @@ def employer_costing_create(request: Any, budget_id: int, payload: EmployerCosti
     return Status(201, _budget_out(IndicativeBudget.objects.get(pk=budget.pk)))
 
 
-@router.post("/budgets/{int:budget_id}/exceptions",
+@router.post("/budgets/{id:budget_id}/exceptions",
              response={201: BudgetOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Record an exception the panel must decide, with its reason")
 @api_permission(CALCULATE)

@@ -36,9 +36,17 @@ from selfdirect.allocation.models import (
     Period,
     ReasonCode,
 )
+from selfdirect.authorities import limits
+from selfdirect.authorities.limits import over_limit
 from selfdirect.authorities.models import Authority
 from selfdirect.core import clock
-from selfdirect.core.money import apply_rate, format_pounds, pence_from_pounds, pounds
+from selfdirect.core.money import (
+    amount_message,
+    apply_rate,
+    format_pounds,
+    pence_from_pounds,
+    pounds,
+)
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 
 OTHER_STREAMS = [choice for choice in FundingStream.choices if choice[0] != FundingStream.COUNCIL]
@@ -56,7 +64,9 @@ def _pence(value: Any, field: str, what: str) -> int:
     try:
         pence = pence_from_pounds(value if value is not None else "")
     except (TypeError, ValueError) as exc:
-        raise ValidationError({field: f"Enter {what} in pounds and pence, like 12.60"}) from exc
+        raise ValidationError({field: amount_message(
+            exc, what[:1].upper() + what[1:], f"Enter {what} in pounds and pence, like 12.60",
+        )}) from exc
     if pence <= 0:
         raise ValidationError({field: f"Enter {what} more than £0.00"})
     return pence
@@ -85,6 +95,11 @@ def funding_line_add(*, actor: Any, budget: IndicativeBudget, stream: str, descr
         pence = _pence(amount, "amount", "the amount")
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    else:
+        if period in Period.values and (too_much := over_limit(
+                authority=budget.person.authority, key=limits.FUNDING_LINE_YEARLY,
+                pence=yearly_from(pence, period), what="The amount for a year")):
+            errors["amount"] = too_much
     if errors:
         raise ValidationError(errors)
     line = FundingLine(budget=budget, stream=stream, description=description.strip(),

@@ -209,15 +209,15 @@ def employer_costs_uplift(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("budgets/<int:budget_id>/funding/add/", funding_add, name="budget-funding-add"),
-    path("budgets/<int:budget_id>/funding/<int:line_id>/remove/", funding_remove,
+    path("budgets/<id:budget_id>/funding/add/", funding_add, name="budget-funding-add"),
+    path("budgets/<id:budget_id>/funding/<id:line_id>/remove/", funding_remove,
          name="budget-funding-remove"),
-    path("budgets/<int:budget_id>/employer-costs/add/", employer_costing_add,
+    path("budgets/<id:budget_id>/employer-costs/add/", employer_costing_add,
          name="budget-employer-costing-add"),
-    path("budgets/<int:budget_id>/employer-costs/<int:costing_id>/remove/",
+    path("budgets/<id:budget_id>/employer-costs/<id:costing_id>/remove/",
          employer_costing_remove, name="budget-employer-costing-remove"),
-    path("budgets/<int:budget_id>/employer-costs/cover/", employer_costs_cover,
+    path("budgets/<id:budget_id>/employer-costs/cover/", employer_costs_cover,
          name="budget-employer-costs-cover"),
-    path("budgets/<int:budget_id>/exceptions/add/", exception_add, name="budget-exception-add"),
+    path("budgets/<id:budget_id>/exceptions/add/", exception_add, name="budget-exception-add"),
     path("employer-costs/uplift/", employer_costs_uplift, name="employer-costs-uplift"),
 ]

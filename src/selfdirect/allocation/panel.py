@@ -35,10 +35,12 @@ from selfdirect.allocation.models import (
     PanelMeeting,
     ReasonCode,
 )
+from selfdirect.authorities import limits
+from selfdirect.authorities.limits import over_limit
 from selfdirect.authorities.models import Authority, Role, StaffRole
 from selfdirect.authorities.policy import policy_value
 from selfdirect.core import clock
-from selfdirect.core.money import apply_rate, format_pounds, pence_from_pounds
+from selfdirect.core.money import amount_message, apply_rate, format_pounds, pence_from_pounds
 from selfdirect.core.services import require_perm, save_with_history
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.TEAM_MANAGER)
@@ -107,11 +109,15 @@ def envelope_set(*, actor: Any, authority: Authority, year_start: datetime.date,
     pence = 0
     try:
         pence = pence_from_pounds(amount)
-    except (TypeError, ValueError):
-        errors["amount"] = "Enter the envelope in pounds and pence, like 12,500,000.00"
+    except (TypeError, ValueError) as exc:
+        errors["amount"] = amount_message(
+            exc, "The envelope", "Enter the envelope in pounds and pence, like 12,500,000.00")
     else:
         if pence <= 0:
             errors["amount"] = "Enter an envelope of more than £0.00"
+        elif too_much := over_limit(authority=authority, key=limits.ENVELOPE, pence=pence,
+                                    what="The envelope"):
+            errors["amount"] = too_much
     if errors:
         raise ValidationError(errors)
     envelope = (AllocationEnvelope.objects.select_for_update()
@@ -195,8 +201,9 @@ def _amended_pence(amended_total: Decimal | str | None) -> int:
     try:
         pence = pence_from_pounds(amended_total)
     except (TypeError, ValueError) as exc:
-        raise ValidationError({"amended_total": "Enter the yearly amount in pounds and pence, "
-                                                "like 18,250.00"}) from exc
+        raise ValidationError({"amended_total": amount_message(
+            exc, "The yearly amount",
+            "Enter the yearly amount in pounds and pence, like 18,250.00")}) from exc
     if pence <= 0:
         raise ValidationError({"amended_total": "Enter an amount of more than £0.00, or "
                                                 "decline the budget"})

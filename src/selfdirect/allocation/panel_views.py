@@ -308,8 +308,8 @@ def panel_envelope(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("panel/", panel_home, name="panel-home"),
     path("panel/meetings/new/", panel_meeting_create, name="panel-meeting-create"),
-    path("panel/meetings/<int:meeting_id>/", panel_meeting, name="panel-meeting"),
-    path("panel/meetings/<int:meeting_id>/budgets/<int:budget_id>/", panel_decide,
+    path("panel/meetings/<id:meeting_id>/", panel_meeting, name="panel-meeting"),
+    path("panel/meetings/<id:meeting_id>/budgets/<id:budget_id>/", panel_decide,
          name="panel-decide"),
     path("panel/envelope/", panel_envelope, name="panel-envelope"),
 ]

@@ -23,7 +23,7 @@ from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import current_authority_for
 from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
-from selfdirect.core.money import format_pounds, pence_from_pounds, pounds
+from selfdirect.core.money import amount_message, format_pounds, pence_from_pounds, pounds
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
 
@@ -52,8 +52,9 @@ class PriceChangeForm(GovukForm):
         try:
             pence = pence_from_pounds(value)
         except (TypeError, ValueError) as exc:
-            raise forms.ValidationError(
-                "New price per point must be in pounds and pence, like 47.00") from exc
+            raise forms.ValidationError(amount_message(
+                exc, "New price per point",
+                "New price per point must be in pounds and pence, like 47.00")) from exc
         if pence <= 0:
             raise forms.ValidationError("New price per point must be more than £0.00")
         return pence
@@ -376,9 +377,10 @@ class BandsForm(GovukForm):
                 self.add_error(f"band_{n}_kind", f"{label}: select a set amount or a cap")
             try:
                 pence_from_pounds(data.get(f"band_{n}_pounds") or "")
-            except (TypeError, ValueError):
-                self.add_error(f"band_{n}_pounds",
-                               f"{label}: give the amount in pounds and pence, like 12000.00")
+            except (TypeError, ValueError) as exc:
+                self.add_error(f"band_{n}_pounds", amount_message(
+                    exc, f"{label}: the amount",
+                    f"{label}: give the amount in pounds and pence, like 12000.00"))
         return data
 
     def rows(self) -> list[list[Any]]:
@@ -433,12 +435,12 @@ def ras_bands(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("resource-allocation/<int:version_id>/rules/", ras_rules, name="ras-rules"),
-    path("resource-allocation/<int:version_id>/bands/", ras_bands, name="ras-bands"),
+    path("resource-allocation/<id:version_id>/rules/", ras_rules, name="ras-rules"),
+    path("resource-allocation/<id:version_id>/bands/", ras_bands, name="ras-bands"),
     path("resource-allocation/", ras_versions, name="ras-versions"),
-    path("resource-allocation/<int:version_id>/", ras_version, name="ras-version"),
-    path("resource-allocation/<int:version_id>/price/", ras_price_change, name="ras-price-change"),
-    path("resource-allocation/<int:version_id>/draft/", ras_draft, name="ras-draft"),
-    path("resource-allocation/<int:version_id>/points/", ras_points, name="ras-points"),
-    path("resource-allocation/<int:version_id>/publish/", ras_publish, name="ras-publish"),
+    path("resource-allocation/<id:version_id>/", ras_version, name="ras-version"),
+    path("resource-allocation/<id:version_id>/price/", ras_price_change, name="ras-price-change"),
+    path("resource-allocation/<id:version_id>/draft/", ras_draft, name="ras-draft"),
+    path("resource-allocation/<id:version_id>/points/", ras_points, name="ras-points"),
+    path("resource-allocation/<id:version_id>/publish/", ras_publish, name="ras-publish"),
 ]

@@ -32,9 +32,11 @@ from selfdirect.allocation.recalculation import (
     recalculate_indicative,
 )
 from selfdirect.assessments.models import Assessment
+from selfdirect.authorities import limits
+from selfdirect.authorities.limits import over_limit
 from selfdirect.authorities.models import Authority
 from selfdirect.core import clock
-from selfdirect.core.money import format_pounds, pence_from_pounds
+from selfdirect.core.money import amount_message, format_pounds, pence_from_pounds
 from selfdirect.core.services import delete_with_history, require_perm, save_with_history
 
 DEFAULT_QUESTIONNAIRE = Path(__file__).resolve().parent / "data" / "ras_default.yaml"
@@ -44,7 +46,9 @@ def _price_in_pence(value: Any, field: str = "price_per_point") -> int:
     try:
         pence = pence_from_pounds(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationError({field: "Price per point must be in pounds and pence, like 45.00"}) from exc
+        raise ValidationError({field: amount_message(
+            exc, "Price per point", "Price per point must be in pounds and pence, like 45.00",
+        )}) from exc
     if pence <= 0:
         raise ValidationError({field: "Price per point must be more than £0.00"})
     return pence
@@ -238,8 +242,10 @@ def ras_bands_set(*, actor: Any, version: RasVersion, bands: list[dict[str, Any]
         raw: Any = amount if amount not in (None, "") else cap
         try:
             pence = pence_from_pounds(raw)
-        except (TypeError, ValueError):
-            errors[where] = f"{label}: give the amount in pounds and pence, like 12000.00"
+        except (TypeError, ValueError) as exc:
+            errors[where] = amount_message(
+                exc, f"{label}: the amount",
+                f"{label}: give the amount in pounds and pence, like 12000.00")
             continue
         clean.append({"label": label, "lower": lower, "upper": upper,
                       "amount": pence if amount not in (None, "") else None,
@@ -453,11 +459,16 @@ def budget_adjust(*, actor: Any, budget: IndicativeBudget, kind: str, reason_cod
             errors["percent"] = "Give an amount, not a percentage, for this kind of adjustment"
         try:
             pence = pence_from_pounds(amount if amount is not None else "")
-        except (TypeError, ValueError):
-            errors["amount"] = "Enter an amount in pounds and pence, like 250.00"
+        except (TypeError, ValueError) as exc:
+            errors["amount"] = amount_message(
+                exc, "The amount", "Enter an amount in pounds and pence, like 250.00")
         else:
             if pence <= 0:
                 errors["amount"] = "Enter an amount more than £0.00"
+            elif too_much := over_limit(authority=budget.person.authority,
+                                        key=limits.ADJUSTMENT, pence=pence,
+                                        what="The amount"):
+                errors["amount"] = too_much
     elif kind in _PERCENT_KINDS:
         if amount is not None:
             errors["amount"] = "Give a percentage, not an amount, for this kind of adjustment"

@@ -4,7 +4,6 @@ Thin: each operation checks its permission (``api_permission``), calls the same
 selectors and services as the pages, and returns a schema."""
 
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,11 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query, Router, Status
 
 from selfdirect.api.auth import BearerToken, Session
+from selfdirect.api.errors import install as install_input_errors
+from selfdirect.api.errors import service_errors
+from selfdirect.api.inputs import IsoDate
+from selfdirect.api.pagination import page_of, page_query
+from selfdirect.api.parser import BoundedParser
 from selfdirect.api.permissions import AUTHENTICATED, api_permission
 from selfdirect.api.schemas import (
     AssessmentOut,
@@ -69,15 +73,15 @@ api = NinjaAPI(
     description="Self-directed Support records. Every call is checked against the same "
                 "permission rules as the pages; a record you may not see is reported as "
                 "not found, and the attempt is logged.",
-    auth=[Session(), BearerToken()],
+    auth=[BearerToken(), Session()],
     urls_namespace="api",
+    parser=BoundedParser(),  # no NUL or overlong text in a query string (api.parser)
 )
+install_input_errors(api)  # pydantic's refusals in the ErrorOut shape (api.errors)
 
 
 def _errors(exc: ValidationError) -> list[dict[str, str]]:
-    if hasattr(exc, "error_dict"):
-        return [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
-    return [{"field": "__all__", "message": m} for m in exc.messages]
+    return service_errors(exc)  # Django's default messages named by field (api.errors)
 
 
 @api.exception_handler(ValidationError)
@@ -150,18 +154,17 @@ def authority_list(request: Any) -> Any:
 @people_router.get("", response=PersonPage, summary="Find people you may see")
 @api_permission("people.search_people")
 def person_list(request: Any, name: str = "", identifier: str = "", postcode: str = "",
-                date_of_birth: datetime.date | None = None, mine: bool = False,
-                page: int = Query(1, ge=1), page_size: int = Query(25, ge=1, le=200)) -> Any:
+                date_of_birth: IsoDate | None = None, mine: bool = False,
+                page: int = page_query(), page_size: int = Query(25, ge=1, le=200)) -> Any:
     qs = person_search(user=request.user, search=PersonSearch(
         name=name, identifier=identifier, postcode=postcode, date_of_birth=date_of_birth,
         mine_only=mine))
-    start = (page - 1) * page_size
-    items = list(qs[start:start + page_size])
-    return {"count": qs.count(), "page": page, "page_size": page_size,
+    count, items = page_of(qs, page=page, page_size=page_size)
+    return {"count": count, "page": page, "page_size": page_size,
             "items": [person_summary_out(p) for p in items]}
 
 
-@people_router.get("/{int:person_id}", response={200: PersonOut, 404: ErrorOut},
+@people_router.get("/{id:person_id}", response={200: PersonOut, 404: ErrorOut},
                    summary="One person's record")
 @api_permission("people.view_person")
 def person_read(request: Any, person_id: int) -> Any:
@@ -188,7 +191,7 @@ def person_create(request: Any, payload: PersonIn) -> Any:
     return Status(201, person_out(person_get(user=request.user, person_id=person.pk, log=False)))
 
 
-@people_router.patch("/{int:person_id}", response={200: PersonOut, 403: ErrorOut,
+@people_router.patch("/{id:person_id}", response={200: PersonOut, 403: ErrorOut,
                                                    404: ErrorOut, 422: ErrorOut},
                      summary="Change a person's details")
 @api_permission("people.view_person")
@@ -237,7 +240,7 @@ def _eligibility_out(d: Any) -> dict[str, Any]:
     }
 
 
-@people_router.get("/{int:person_id}/assessments", response={200: list[AssessmentSummaryOut],
+@people_router.get("/{id:person_id}/assessments", response={200: list[AssessmentSummaryOut],
                                                              404: ErrorOut},
                    summary="A person's assessments")
 @api_permission("assessments.view_assessment")
@@ -247,7 +250,7 @@ def assessment_list(request: Any, person_id: int) -> Any:
     return [_assessment_summary(a) for a in person_assessments(person=person)]
 
 
-@people_router.post("/{int:person_id}/referrals", response={201: ReferralOut, 403: ErrorOut,
+@people_router.post("/{id:person_id}/referrals", response={201: ReferralOut, 403: ErrorOut,
                                                             404: ErrorOut, 422: ErrorOut},
                     summary="Record a referral for a person")
 @api_permission("assessments.change_assessment")
@@ -260,7 +263,7 @@ def referral_create(request: Any, person_id: int, payload: ReferralIn) -> Any:
         "id", "person_id", "source", "reason", "urgency", "received_on", "state")}})
 
 
-@assessments_router.get("/{int:assessment_id}", response={200: AssessmentOut, 404: ErrorOut},
+@assessments_router.get("/{id:assessment_id}", response={200: AssessmentOut, 404: ErrorOut},
                         summary="One assessment, as its page shows it")
 @api_permission("assessments.view_assessment")
 def assessment_read(request: Any, assessment_id: int) -> Any:
@@ -304,7 +307,7 @@ def _terms(person: Person, role: str, codes: list[str], field: str) -> list[Outc
     return [known[c] for c in codes]
 
 
-@people_router.post("/{int:person_id}/assessments",
+@people_router.post("/{id:person_id}/assessments",
                     response={201: AssessmentSummaryOut, 403: ErrorOut, 404: ErrorOut,
                               422: ErrorOut},
                     summary="Start an assessment")
@@ -324,7 +327,7 @@ def assessment_create(request: Any, person_id: int,
     return Status(201, _assessment_summary(assessment))
 
 
-@assessments_router.post("/{int:assessment_id}/outcomes",
+@assessments_router.post("/{id:assessment_id}/outcomes",
                          response={201: OutcomeOut, 403: ErrorOut, 404: ErrorOut,
                                    422: ErrorOut},
                          summary="Add a personal outcome to an assessment")
@@ -360,7 +363,7 @@ def _outcome_for_change(request: Any, outcome_id: int) -> PersonalOutcome:
     return PersonalOutcome.objects.get(pk=outcome_id)
 
 
-@outcomes_router.post("/{int:outcome_id}/agree",
+@outcomes_router.post("/{id:outcome_id}/agree",
                       response={200: OutcomeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
                       summary="Agree a personal outcome with the person")
 @api_permission(CHANGE)
@@ -369,7 +372,7 @@ def outcome_agree(request: Any, outcome_id: int) -> Any:
     return _outcome_out(outcome_services.outcome_agree(actor=request.user, outcome=outcome))
 
 
-@assessments_router.post("/{int:assessment_id}/conversations",
+@assessments_router.post("/{id:assessment_id}/conversations",
                          response={201: ConversationOut, 403: ErrorOut, 404: ErrorOut,
                                    422: ErrorOut},
                          summary="Book a conversation")
@@ -382,7 +385,7 @@ def conversation_create(request: Any, assessment_id: int, payload: ConversationI
     return Status(201, _conversation_out(conversation))
 
 
-@conversations_router.post("/{int:conversation_id}/record",
+@conversations_router.post("/{id:conversation_id}/record",
                            response={200: ConversationOut, 403: ErrorOut, 404: ErrorOut,
                                      422: ErrorOut},
                            summary="Record that a conversation was held")
@@ -400,7 +403,7 @@ def conversation_held(request: Any, conversation_id: int, payload: ConversationR
         actor=request.user, conversation=conversation, **payload.dict()))
 
 
-@assessments_router.post("/{int:assessment_id}/contributions",
+@assessments_router.post("/{id:assessment_id}/contributions",
                          response={201: ContributionOut, 403: ErrorOut, 404: ErrorOut,
                                    422: ErrorOut},
                          summary="Add what a family member or professional said")
@@ -413,7 +416,7 @@ def contribution_create(request: Any, assessment_id: int, payload: ContributionI
     return Status(201, _contribution_out(contribution))
 
 
-@assessments_router.post("/{int:assessment_id}/eligibility",
+@assessments_router.post("/{id:assessment_id}/eligibility",
                          response={201: EligibilityOut, 403: ErrorOut, 404: ErrorOut,
                                    422: ErrorOut},
                          summary="Decide eligibility")
@@ -429,7 +432,7 @@ def eligibility_create(request: Any, assessment_id: int, payload: EligibilityIn)
     return Status(201, _eligibility_out(decision))
 
 
-@assessments_router.post("/{int:assessment_id}/complete",
+@assessments_router.post("/{id:assessment_id}/complete",
                          response={200: AssessmentSummaryOut, 403: ErrorOut, 404: ErrorOut,
                                    422: ErrorOut},
                          summary="Complete the assessment (the worker)")
@@ -440,7 +443,7 @@ def assessment_completed(request: Any, assessment_id: int) -> Any:
     return _assessment_summary(assessing.assessment_complete(actor=request.user, assessment=a))
 
 
-@assessments_router.post("/{int:assessment_id}/sign-off",
+@assessments_router.post("/{id:assessment_id}/sign-off",
                          response={200: AssessmentSummaryOut, 403: ErrorOut, 404: ErrorOut,
                                    422: ErrorOut},
                          summary="Sign off a completed assessment (a team manager)")
@@ -451,7 +454,7 @@ def assessment_sign_off(request: Any, assessment_id: int) -> Any:
     return _assessment_summary(assessing.assessment_approve(actor=request.user, assessment=a))
 
 
-@carers_router.get("/plans/{int:plan_id}", response={200: CarerPlanOut, 404: ErrorOut},
+@carers_router.get("/plans/{id:plan_id}", response={200: CarerPlanOut, 404: ErrorOut},
                    summary="An adult carer support plan (part of the carer's own record)")
 @api_permission(carer_reads.VIEW)
 def carer_plan_read(request: Any, plan_id: int) -> Any:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from pydantic import WithJsonSchema
 
-from selfdirect.core.money import pence_from_pounds, pounds
+from selfdirect.core.money import amount_message, pence_from_pounds, pounds
 
 # Typed loosely so a JSON number reaches ``pence_in`` and is refused there with a message
 # naming the field (and documented as text).
@@ -29,7 +29,9 @@ def pence_in(value: Any, field: str, what: str) -> int:
     try:
         return pence_from_pounds(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationError({field: f"Enter {what} in pounds and pence, like 120.50"}) from exc
+        raise ValidationError({field: amount_message(
+            exc, what[:1].upper() + what[1:], f"Enter {what} in pounds and pence, like 120.50")},
+        ) from exc
 
 
 def with_money(service: Callable[..., Any], money: dict[str, tuple[Any, str]],

@@ -22,9 +22,11 @@ def api_permission(permission: str) -> Callable[[Callable[..., Any]], Callable[.
         @functools.wraps(func)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             user = request.auth
+            # Before the check, so that a refusal is logged against the caller
+            # (selfdirect.audit.middleware).
+            request.user = user
             if permission != AUTHENTICATED and not user.has_perm(permission):
                 raise PermissionDenied
-            request.user = user
             return func(request, *args, **kwargs)
 
         setattr(wrapper, ATTRIBUTE, permission)

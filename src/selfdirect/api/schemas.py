@@ -4,6 +4,17 @@ import datetime
 
 from ninja import Field, Schema
 
+from selfdirect.api.inputs import InSchema, PatchSchema
+from selfdirect.assessments.models import (
+    Contribution,
+    Conversation,
+    EligibilityArea,
+    EligibilityDecision,
+    Referral,
+)
+from selfdirect.outcomes.models import PersonalOutcome
+from selfdirect.people.models import Person
+
 
 class AuthorityOut(Schema):
     id: int
@@ -77,7 +88,10 @@ class PersonPage(Schema):
     items: list[PersonSummaryOut]
 
 
-class PersonIn(Schema):
+class PersonIn(InSchema):
+    limits_from = (Person,)
+    max_lengths = {"chi_number": 13, "nhs_number": 13, "postcode": 10}  # spaces, as typed
+
     authority_code: str | None = Field(
         None, description="Required when you work in more than one authority.")
     given_name: str
@@ -98,7 +112,10 @@ class PersonIn(Schema):
     notes: str = ""
 
 
-class PersonPatch(Schema):
+class PersonPatch(PatchSchema):
+    limits_from = (Person,)
+    max_lengths = {"chi_number": 13, "nhs_number": 13, "postcode": 10}  # spaces, as typed
+
     given_name: str | None = None
     family_name: str | None = None
     preferred_name: str | None = None
@@ -127,7 +144,9 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-class ReferralIn(Schema):
+class ReferralIn(InSchema):
+    limits_from = (Referral,)
+
     source: str
     reason: str
     urgency: str = "routine"
@@ -225,13 +244,15 @@ class WaitingRowOut(Schema):
 # --- Changing an assessment ---------------------------------------------------------------
 
 
-class AssessmentStartIn(Schema):
+class AssessmentStartIn(InSchema):
     referral_id: int | None = Field(
         default=None, description="One of the person's referrals; by default the oldest open one.")
     started_on: datetime.date | None = None
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(InSchema):
+    limits_from = (PersonalOutcome,)
+
     in_own_words: str
     category: str | None = Field(None, description="The code of an outcome category.")
     national_outcomes: list[str] = Field(
@@ -242,7 +263,9 @@ class OutcomeIn(Schema):
     proposed_by: str = "person"
 
 
-class ConversationIn(Schema):
+class ConversationIn(InSchema):
+    limits_from = (Conversation,)
+
     when: datetime.datetime
     mode: str
     location: str = ""
@@ -252,25 +275,33 @@ class ConversationIn(Schema):
         False, description="Required (true) when the person has communication needs.")
 
 
-class ConversationRecordIn(Schema):
+class ConversationRecordIn(InSchema):
+    limits_from = (Conversation,)
+
     participants: str
     notes: str
 
 
-class ContributionIn(Schema):
+class ContributionIn(InSchema):
+    limits_from = (Contribution,)
+
     contributor_name: str
     contributor_role: str
     content: str
     worker_only: bool = False
 
 
-class EligibilityAreaIn(Schema):
+class EligibilityAreaIn(InSchema):
+    limits_from = (EligibilityArea,)
+
     area: str
     band: str
     reason: str
 
 
-class EligibilityIn(Schema):
+class EligibilityIn(InSchema):
+    limits_from = (EligibilityDecision,)
+
     areas: list[EligibilityAreaIn]
     reasons: str
     next_steps: str

@@ -5,7 +5,9 @@ from selfdirect.audit.models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "person_id", "outcome", "channel", "path")
+    """Read only, for everyone, superusers included: the log is append-only."""
+
+    list_display = ("at", "user", "person_id", "outcome", "status", "channel", "path")
     list_filter = ("outcome", "channel")
     readonly_fields = [f.name for f in AccessLog._meta.fields]
 
@@ -13,4 +15,7 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -57,8 +57,7 @@ class CarerIdentifyForm(GovukForm):
                                         "or add a new one")
     given_name = forms.CharField(label="Given name", required=False, max_length=100)
     family_name = forms.CharField(label="Family name", required=False, max_length=100)
-    date_of_birth = GovukDateField(label="Date of birth", required=False, past_only=True,
-                                   earliest=datetime.date(1900, 1, 1),
+    date_of_birth = GovukDateField(label="Date of birth", required=False, birth_date=True,
                                    help_text="For example, 27 3 1968")
     phone = forms.CharField(label="Phone", required=False, max_length=30)
     relationship = forms.ChoiceField(label="Unpaid carer on their record",

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from selfdirect.core import clock
+from selfdirect.core.forms import SearchBoxForm
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.people.selectors import person_get
@@ -51,7 +52,9 @@ def _posted(request: HttpRequest) -> Any:
 def carer_identify(request: HttpRequest, pk: int) -> HttpResponse:
     cared_for = person_get(user=request.user, person_id=pk, path=request.path,
                            permission="carers.identify_carer")
-    name = request.GET.get("name", "").strip()[:100]
+    search = SearchBoxForm(request.GET if "name" in request.GET else None,
+                           label="The carer's name")
+    name = search.text[:100]
     candidates = selectors.carer_candidates(user=request.user, cared_for=cared_for, name=name)
     form = CarerIdentifyForm(_posted(request), cared_for=cared_for, candidates=candidates,
                              relationships=selectors.unpaid_carer_relationships(cared_for))
@@ -67,6 +70,7 @@ def carer_identify(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("carer-offer", pk=offer.pk)
     return render(request, "carers/identify.html", {
         "person": cared_for, "form": form, "name": name, "searched": bool(name),
+        "search_error": search.error,
         "candidates": candidates,
         "known": selectors.carers_of(user=request.user, cared_for=cared_for)})
 

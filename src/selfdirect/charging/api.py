@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from selfdirect.api.inputs import InSchema, PatchSchema
 from selfdirect.api.money import MoneyText, with_money
 from selfdirect.api.permissions import AUTHENTICATED, api_permission
 from selfdirect.api.schemas import ErrorOut
@@ -62,7 +63,7 @@ router = Router(tags=["charging"])
 # --- Schemas -----------------------------------------------------------------------------
 
 
-class LineOut(Schema):
+class ContributionLineOut(Schema):
     text: str
     kind: str
     amount_pence: int
@@ -92,7 +93,7 @@ class FigureOut(Schema):
     source: str
 
 
-class ContributionOut(Schema):
+class ChargeContributionOut(Schema):
     id: int
     person_id: int
     assessment_id: int | None
@@ -107,12 +108,12 @@ class ContributionOut(Schema):
     superseded: bool
     reason: str
     calculated_at: datetime.datetime
-    lines: list[LineOut]
+    lines: list[ContributionLineOut]
     services: list[ServiceShareOut]
     figures: list[FigureOut]
 
 
-class ContributionOnOut(ContributionOut):
+class ContributionOnOut(ChargeContributionOut):
     on: datetime.date
     assessment_needed: bool
 
@@ -129,7 +130,7 @@ class PreviewOut(Schema):
     weekly_amount: str
     chargeable_cost_pence: int
     chargeable_cost: str
-    lines: list[LineOut]
+    lines: list[ContributionLineOut]
     services: list[ServiceShareOut]
 
 
@@ -147,7 +148,9 @@ class PlannedServiceOut(Schema):
     free_by_law: bool
 
 
-class PlannedServiceIn(Schema):
+class PlannedServiceIn(InSchema):
+    limits_from = (PlannedService,)
+
     service_type: str
     description: str
     weekly_cost: MoneyText
@@ -156,7 +159,7 @@ class PlannedServiceIn(Schema):
     ends_on: datetime.date | None = None
 
 
-class ServiceEndIn(Schema):
+class ServiceEndIn(InSchema):
     ends_on: datetime.date
 
 
@@ -216,11 +219,15 @@ class FinancialAssessmentOut(Schema):
     preview_error: str | None
 
 
-class FinancialAssessmentIn(Schema):
+class FinancialAssessmentIn(InSchema):
+    limits_from = (FinancialAssessment,)
+
     route: str = Route.FULL
 
 
-class FinancialAssessmentPatch(Schema):
+class FinancialAssessmentPatch(PatchSchema):
+    limits_from = (FinancialAssessment,)
+
     household: str | None = None
     dependants: int | None = None
     evidence_seen: str | None = None
@@ -229,7 +236,9 @@ class FinancialAssessmentPatch(Schema):
     welfare_rights_referral: bool | None = None
 
 
-class IncomeIn(Schema):
+class IncomeIn(InSchema):
+    limits_from = (Income,)
+
     income_type: str
     amount: MoneyText
     period: str
@@ -238,7 +247,9 @@ class IncomeIn(Schema):
     note: str = ""
 
 
-class CapitalIn(Schema):
+class CapitalIn(InSchema):
+    limits_from = (Capital,)
+
     kind: str
     amount: MoneyText
     owner: str = Owner.PERSON
@@ -246,7 +257,9 @@ class CapitalIn(Schema):
     note: str = ""
 
 
-class ExpenseIn(Schema):
+class ExpenseIn(InSchema):
+    limits_from = (Expense,)
+
     kind: str
     amount: MoneyText
     period: str
@@ -254,23 +267,27 @@ class ExpenseIn(Schema):
     note: str = ""
 
 
-class CompleteIn(Schema):
+class CompleteIn(InSchema):
     effective_from: datetime.date | None = None
 
 
 class CompletedOut(Schema):
     assessment: FinancialAssessmentOut
-    contributions: list[ContributionOut]
+    contributions: list[ChargeContributionOut]
 
 
-class WaiverIn(Schema):
+class WaiverIn(InSchema):
+    limits_from = (Waiver,)
+
     reason: str
     starts_on: datetime.date
     ends_on: datetime.date | None = None
     weekly_reduction: MoneyText = None
 
 
-class WaiverDecisionIn(Schema):
+class WaiverDecisionIn(InSchema):
+    max_lengths = {"reason": 2000}  # the decision's reasons (Waiver.decision_reason)
+
     approve: bool
     reason: str
 
@@ -484,7 +501,7 @@ def _waiver(request: Any, waiver_id: int, permission: str) -> Waiver:
 # --- The contribution --------------------------------------------------------------------
 
 
-@router.get("/people/{int:person_id}/contribution",
+@router.get("/people/{id:person_id}/contribution",
             response={200: ContributionOnOut, 404: NoContributionOut},
             summary="The contribution in force on a day (today by default), with its workings")
 @api_permission(VIEW)
@@ -501,8 +518,8 @@ def contribution_read(request: Any, person_id: int, on: datetime.date | None = N
     return {**_contribution_out(contribution), "on": day, "assessment_needed": needed}
 
 
-@router.get("/people/{int:person_id}/contributions",
-            response={200: list[ContributionOut], 404: ErrorOut},
+@router.get("/people/{id:person_id}/contributions",
+            response={200: list[ChargeContributionOut], 404: ErrorOut},
             summary="Every contribution worked out for the person, the latest first "
                     "(superseded ones were replaced before they applied)")
 @api_permission(VIEW)
@@ -515,7 +532,7 @@ def contribution_list(request: Any, person_id: int) -> Any:
 # --- Planned services --------------------------------------------------------------------
 
 
-@router.get("/people/{int:person_id}/planned-services",
+@router.get("/people/{id:person_id}/planned-services",
             response={200: list[PlannedServiceOut], 404: ErrorOut},
             summary="The services a contribution applies to")
 @api_permission(VIEW)
@@ -527,7 +544,7 @@ def planned_service_list(request: Any, person_id: int) -> Any:
     return [_service_out(s) for s in items]
 
 
-@router.post("/people/{int:person_id}/planned-services",
+@router.post("/people/{id:person_id}/planned-services",
              response={201: PlannedServiceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Plan a service with its cost a week (in pounds, as text: \"120.50\")")
 @api_permission(RECORD)
@@ -541,7 +558,7 @@ def planned_service_create(request: Any, person_id: int, payload: PlannedService
     return Status(201, _service_out(service))
 
 
-@router.post("/planned-services/{int:service_id}/end",
+@router.post("/planned-services/{id:service_id}/end",
              response={200: PlannedServiceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="End a planned service on a date")
 @api_permission(RECORD)
@@ -554,7 +571,7 @@ def planned_service_ending(request: Any, service_id: int, payload: ServiceEndIn)
 # --- The financial assessment ------------------------------------------------------------
 
 
-@router.post("/people/{int:person_id}/financial-assessments",
+@router.post("/people/{id:person_id}/financial-assessments",
              response={201: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                        422: ErrorOut},
              summary="Start a financial assessment (route \"full\", or \"declined\" when the "
@@ -569,7 +586,7 @@ def financial_assessment_create(request: Any, person_id: int,
     return Status(201, _assessment_out(assessment))
 
 
-@router.get("/financial-assessments/{int:financial_assessment_id}",
+@router.get("/financial-assessments/{id:financial_assessment_id}",
             response={200: FinancialAssessmentOut, 404: ErrorOut},
             summary="A financial assessment, with what the person would pay by it today")
 @api_permission(VIEW)
@@ -577,7 +594,7 @@ def financial_assessment_read(request: Any, financial_assessment_id: int) -> Any
     return _assessment_out(_financial_assessment(request, financial_assessment_id, VIEW))
 
 
-@router.patch("/financial-assessments/{int:financial_assessment_id}",
+@router.patch("/financial-assessments/{id:financial_assessment_id}",
               response={200: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                         422: ErrorOut},
               summary="Change the assessment's details (household, dependants, evidence, "
@@ -594,7 +611,7 @@ def financial_assessment_change(request: Any, financial_assessment_id: int,
         actor=request.user, assessment=assessment, **changes))
 
 
-@router.post("/financial-assessments/{int:financial_assessment_id}/incomes",
+@router.post("/financial-assessments/{id:financial_assessment_id}/incomes",
              response={201: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                        422: ErrorOut},
              summary="Add an income: an amount in pounds, as text, for a period")
@@ -608,7 +625,7 @@ def income_create(request: Any, financial_assessment_id: int, payload: IncomeIn)
     return Status(201, _assessment_out(assessment))
 
 
-@router.post("/financial-assessments/{int:financial_assessment_id}/capital",
+@router.post("/financial-assessments/{id:financial_assessment_id}/capital",
              response={201: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                        422: ErrorOut},
              summary="Add capital: an amount in pounds, as text")
@@ -622,7 +639,7 @@ def capital_create(request: Any, financial_assessment_id: int, payload: CapitalI
     return Status(201, _assessment_out(assessment))
 
 
-@router.post("/financial-assessments/{int:financial_assessment_id}/expenses",
+@router.post("/financial-assessments/{id:financial_assessment_id}/expenses",
              response={201: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                        422: ErrorOut},
              summary="Add a housing cost or disability-related expense: an amount in pounds, "
@@ -648,7 +665,7 @@ def _item_removed(request: Any, financial_assessment_id: int, model: type[Any],
     return _assessment_out(assessment)
 
 
-@router.delete("/financial-assessments/{int:financial_assessment_id}/incomes/{int:item_id}",
+@router.delete("/financial-assessments/{id:financial_assessment_id}/incomes/{id:item_id}",
                response={200: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                          422: ErrorOut},
                summary="Remove an income")
@@ -657,7 +674,7 @@ def income_delete(request: Any, financial_assessment_id: int, item_id: int) -> A
     return _item_removed(request, financial_assessment_id, Income, item_id)
 
 
-@router.delete("/financial-assessments/{int:financial_assessment_id}/capital/{int:item_id}",
+@router.delete("/financial-assessments/{id:financial_assessment_id}/capital/{id:item_id}",
                response={200: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                          422: ErrorOut},
                summary="Remove capital")
@@ -666,7 +683,7 @@ def capital_delete(request: Any, financial_assessment_id: int, item_id: int) -> 
     return _item_removed(request, financial_assessment_id, Capital, item_id)
 
 
-@router.delete("/financial-assessments/{int:financial_assessment_id}/expenses/{int:item_id}",
+@router.delete("/financial-assessments/{id:financial_assessment_id}/expenses/{id:item_id}",
                response={200: FinancialAssessmentOut, 403: ErrorOut, 404: ErrorOut,
                          422: ErrorOut},
                summary="Remove an expense")
@@ -675,7 +692,7 @@ def expense_delete(request: Any, financial_assessment_id: int, item_id: int) -> 
     return _item_removed(request, financial_assessment_id, Expense, item_id)
 
 
-@router.post("/financial-assessments/{int:financial_assessment_id}/complete",
+@router.post("/financial-assessments/{id:financial_assessment_id}/complete",
              response={200: CompletedOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Complete the assessment and work out the contribution from a date "
                      "(today by default)")
@@ -693,7 +710,7 @@ def financial_assessment_completion(request: Any, financial_assessment_id: int,
 # --- Hardship waivers --------------------------------------------------------------------
 
 
-@router.post("/people/{int:person_id}/waivers",
+@router.post("/people/{id:person_id}/waivers",
              response={201: WaiverOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Ask for a hardship waiver (a reduction a week in pounds, as text, or "
                      "none to waive the whole contribution)")
@@ -711,7 +728,7 @@ def waiver_create(request: Any, person_id: int, payload: WaiverIn) -> Any:
     return Status(201, _waiver_out(waiver))
 
 
-@router.post("/waivers/{int:waiver_id}/decision",
+@router.post("/waivers/{id:waiver_id}/decision",
              response={200: WaiverOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Approve or refuse a hardship waiver, with reasons the person reads "
                      "(never one's own request)")
@@ -796,7 +813,7 @@ def _policy_out(authority: Authority, rules: ChargingRules) -> dict[str, Any]:
     }
 
 
-@router.get("/authorities/{code}/charging-policy",
+@router.get("/authorities/{text:code}/charging-policy",
             response={200: ChargingPolicyOut, 404: ErrorOut, 422: ErrorOut},
             summary="The charging rules in force for an authority on a day (today by "
                     "default), each figure with its source and date")

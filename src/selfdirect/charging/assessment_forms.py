@@ -20,7 +20,7 @@ from selfdirect.core.forms import (
     set_max_length,
     set_missing_message,
 )
-from selfdirect.core.money import pence_from_pounds
+from selfdirect.core.money import amount_message, pence_from_pounds
 
 
 class _Form(GovukMessagesForm):
@@ -85,9 +85,10 @@ class _ItemForm(_Form):
         text = self.cleaned_data["amount"]
         try:
             pence = pence_from_pounds(text)
-        except (TypeError, ValueError):
-            raise forms.ValidationError(
-                f"Enter {self.amount_label.lower()} in pounds and pence, like 92.05") from None
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(amount_message(
+                exc, self.amount_label,
+                f"Enter {self.amount_label.lower()} in pounds and pence, like 92.05")) from None
         if pence <= 0:
             raise forms.ValidationError(f"{self.amount_label} must be more than £0")
         return pence

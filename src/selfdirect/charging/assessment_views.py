@@ -300,20 +300,20 @@ def assessment_complete(request: HttpRequest, assessment_id: int) -> HttpRespons
 
 
 urlpatterns = [
-    path("people/<int:pk>/charging/assessment/new/", assessment_start,
+    path("people/<id:pk>/charging/assessment/new/", assessment_start,
          name="financial-assessment-start"),
-    path("charging/assessments/<int:assessment_id>/", assessment_detail,
+    path("charging/assessments/<id:assessment_id>/", assessment_detail,
          name="financial-assessment"),
-    path("charging/assessments/<int:assessment_id>/details/", assessment_details,
+    path("charging/assessments/<id:assessment_id>/details/", assessment_details,
          name="financial-assessment-details"),
-    path("charging/assessments/<int:assessment_id>/incomes/new/", income_add,
+    path("charging/assessments/<id:assessment_id>/incomes/new/", income_add,
          name="financial-assessment-income-add"),
-    path("charging/assessments/<int:assessment_id>/capital/new/", capital_add,
+    path("charging/assessments/<id:assessment_id>/capital/new/", capital_add,
          name="financial-assessment-capital-add"),
-    path("charging/assessments/<int:assessment_id>/expenses/new/", expense_add,
+    path("charging/assessments/<id:assessment_id>/expenses/new/", expense_add,
          name="financial-assessment-expense-add"),
-    path("charging/assessments/<int:assessment_id>/<str:kind>/<int:item_id>/remove/",
+    path("charging/assessments/<id:assessment_id>/<text:kind>/<id:item_id>/remove/",
          item_remove, name="financial-assessment-item-remove"),
-    path("charging/assessments/<int:assessment_id>/complete/", assessment_complete,
+    path("charging/assessments/<id:assessment_id>/complete/", assessment_complete,
          name="financial-assessment-complete"),
 ]

@@ -495,16 +495,16 @@ def charging_recalculate(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("people/<int:pk>/charging/", person_charging, name="person-charging"),
-    path("people/<int:pk>/charging/services/new/", planned_service_add,
+    path("people/<id:pk>/charging/", person_charging, name="person-charging"),
+    path("people/<id:pk>/charging/services/new/", planned_service_add,
          name="planned-service-add"),
-    path("people/<int:pk>/charging/services/<int:service_id>/end/", planned_service_end,
+    path("people/<id:pk>/charging/services/<id:service_id>/end/", planned_service_end,
          name="planned-service-end"),
-    path("people/<int:pk>/charging/waivers/new/", waiver_request, name="waiver-request"),
-    path("charging/waivers/<int:waiver_id>/decide/", waiver_decide, name="waiver-decide"),
-    path("charging/contributions/<int:contribution_id>/", contribution_detail,
+    path("people/<id:pk>/charging/waivers/new/", waiver_request, name="waiver-request"),
+    path("charging/waivers/<id:waiver_id>/decide/", waiver_decide, name="waiver-decide"),
+    path("charging/contributions/<id:contribution_id>/", contribution_detail,
          name="contribution-detail"),
     path("charging/", charging_worklist, name="charging-worklist"),
-    path("charging/policy/<str:authority_code>/", charging_policy, name="charging-policy"),
+    path("charging/policy/<text:authority_code>/", charging_policy, name="charging-policy"),
     path("charging/recalculate/", charging_recalculate, name="charging-recalculate"),
 ]

@@ -7,6 +7,7 @@ DATABASE_URL chooses the database: an SQLite file by default, PostgreSQL when se
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,10 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "selfdirect.core",
     "selfdirect.accounts",
     "selfdirect.authorities",
@@ -76,11 +81,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a signed-in user and every API answer, whichever layer answers them:
+    # Cache-Control no-store.
+    "selfdirect.core.middleware.NoStoreMiddleware",
+    # request.user.otp_device: the device that verified this session, if any.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Every 403 or 404 to a signed-in user is in the access log, once.
+    "selfdirect.audit.middleware.RefusalLogMiddleware",
+    # Before the permission check, and for the admin and the API too: a staff session
+    # that has not given its second factor goes to that page first (docs/security.md).
+    "selfdirect.accounts.middleware.SecondFactorMiddleware",
     "selfdirect.core.permissions.PermissionRequiredMiddleware",
+    # Last, as django-axes asks: turns a sign-in refused for too many failures into the
+    # lockout page (docs/security.md, "Signing in").
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -109,6 +127,16 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "selfdirect.core.forms.GovukFormRenderer"
 
+# The cache holds short-lived counts (the public form's limits). One process: memory.
+# Several web processes must share one: CACHE_BACKEND=django.core.cache.backends.redis.
+# RedisCache with CACHE_LOCATION=redis://..., or the database cache (docs/security.md).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "selfdirect"),
+    }
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'selfdirect.sqlite3'}"),
@@ -128,6 +156,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in (ours and the Django admin's) while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -141,6 +171,83 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing in is protected by django-axes (docs/security.md, "Signing in"): a username is
+# locked out at one address after SIGN_IN_FAILURE_LIMIT failed sign-ins from there, for
+# SIGN_IN_COOLOFF_MINUTES after the last of them, or until an administrator unlocks it.
+# Attempts live in the database (never a cache), so a test's attempts roll back with it.
+SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 10)
+SIGN_IN_COOLOFF_MINUTES = env_int("SIGN_IN_COOLOFF_MINUTES", 30)
+if SIGN_IN_FAILURE_LIMIT < 1 or SIGN_IN_COOLOFF_MINUTES < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SIGN_IN_FAILURE_LIMIT and SIGN_IN_COOLOFF_MINUTES must be 1 or more.")
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=SIGN_IN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The time on the lockout page holds: trying again while locked out does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Signing in successfully clears that username's failures at that address.
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "selfdirect.accounts.lockout_views.locked_out"
+# The Django admin shows axes' records read-only (accounts/admin.py): unlocking is done on
+# the administrators' page, which records who unlocked whom.
+AXES_ENABLE_ADMIN = False
+# The client's address: REMOTE_ADDR, which a client cannot forge. Behind a reverse proxy,
+# name a header the proxy sets to the client's address, replacing any the client sent
+# (nginx: proxy_set_header X-Real-IP $remote_addr), e.g.
+# SIGN_IN_CLIENT_IP_HEADERS=HTTP_X_REAL_IP. Never one a client can write to.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("SIGN_IN_CLIENT_IP_HEADERS", ["REMOTE_ADDR"])
+
+# A second factor for staff (docs/security.md, "Second factor for staff"): every account
+# with a staff role, and anyone who may use the Django admin, gives a code from an
+# authenticator app after the password. On by default; production refuses to start
+# without it. `make demo` turns it off, so the printed demo password alone signs in.
+STAFF_SECOND_FACTOR = env_bool("STAFF_SECOND_FACTOR", True)
+if PRODUCTION and not STAFF_SECOND_FACTOR:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("STAFF_SECOND_FACTOR cannot be turned off in production.")
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env_str("SECOND_FACTOR_ISSUER", "selfdirect")
+# django-otp's throttling of wrong codes: after n wrong codes in a row, the next is not
+# checked for 2**(n-1) seconds (times this factor), up to a day; a right code resets it.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Email, for password reset links. Development prints each mail on the console unless
+# EMAIL_BACKEND or EMAIL_HOST says otherwise; production sends through the SMTP server
+# EMAIL_HOST names (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or
+# EMAIL_USE_SSL), from DEFAULT_FROM_EMAIL.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", _SMTP_BACKEND if EMAIL_HOST or PRODUCTION
+                        else "django.core.mail.backends.console.EmailBackend")
+if EMAIL_BACKEND == _SMTP_BACKEND and not EMAIL_HOST:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set the environment variable EMAIL_HOST (the SMTP server).")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", None if PRODUCTION else "selfdirect <no-reply@selfdirect.invalid>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# How long a password reset link works (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 120) * 60
+if PASSWORD_RESET_TIMEOUT < 60:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PASSWORD_RESET_TIMEOUT_MINUTES must be 1 or more.")
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]

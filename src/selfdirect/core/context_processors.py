@@ -40,6 +40,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("provider-hours", "Hours delivered", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
+    if user.has_perm("accounts.unlock_sign_in"):
+        items.append(("sign-in-lockouts", "Sign-in lockouts", None))
     if user.has_perm("portal.view_own_pages"):
         items.append(("portal-home", "My support", None))
     path = request.path

@@ -14,12 +14,12 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
-from selfdirect.core import clock
-from selfdirect.core.money import pence_from_pounds
+from selfdirect.core import bounds, clock
+from selfdirect.core.money import amount_message, pence_from_pounds
 
 _INPUT_CLASS = {
     "textarea": "govuk-textarea",
@@ -76,14 +76,76 @@ class GovukFormRenderer(DjangoTemplates):
     bound_field_class = GovukBoundField
 
 
-class GovukForm(forms.Form):
+def _label(field: forms.Field, name: str) -> str:
+    label = str(field.label or "") or name.replace("_", " ")
+    return label[:1].upper() + label[1:]
+
+
+def _refusing_nul(field: forms.Field, label: str) -> Any:
+    """``field.clean``, refusing a NUL character in what was typed before the field reads
+    it (a choice of a record by a text key would look it up in the database)."""
+    clean = field.clean
+
+    def guarded(value: Any, *args: Any) -> Any:
+        if bounds.contains_nul(value):
+            raise forms.ValidationError(bounds.nul_message(label), code="null_characters")
+        return clean(value, *args)
+
+    guarded.refuses_nul = True  # type: ignore[attr-defined]
+    return guarded
+
+
+class SafeInputMixin:
+    """Every field of every form refuses a NUL character (PostgreSQL cannot store it) with
+    a message naming the field, whatever kind of field it is and however it was added.
+    Django's own check (``ProhibitNullCharactersValidator``) covers text fields only, after
+    ``to_python``, and does not name the field. A whole number is held to what the
+    database holds (``bounds.MAX_ID`` either way)."""
+
+    fields: dict[str, forms.Field]
+
+    def full_clean(self) -> None:
+        for name, field in self.fields.items():
+            if getattr(field.clean, "refuses_nul", False):
+                continue
+            label = _label(field, name)
+            field.clean = _refusing_nul(field, label)  # type: ignore[method-assign]
+            if isinstance(field, forms.IntegerField):
+                field.validators += [
+                    MaxValueValidator(bounds.MAX_ID, f"{label} must be {bounds.MAX_ID:,} or less"),
+                    MinValueValidator(-bounds.MAX_ID, f"{label} must be {-bounds.MAX_ID:,} or more")]
+        super().full_clean()  # type: ignore[misc]
+
+
+class GovukForm(SafeInputMixin, forms.Form):
     """Base for every form: server-side validation only, as the GOV.UK pattern asks."""
 
     use_required_attribute = False
 
 
-class GovukModelForm(forms.ModelForm):
+class GovukModelForm(SafeInputMixin, forms.ModelForm):
     use_required_attribute = False
+
+
+class SearchBoxForm(GovukForm):
+    """A search box a page renders itself and reads from the address (``?name=``): checked
+    like any field, so a NUL character is a message naming the box, never a query that
+    fails in the database. ``text`` is what to search for ("" when refused)."""
+
+    name = forms.CharField(required=False)
+
+    def __init__(self, data: Any, *, label: str) -> None:
+        super().__init__(data)
+        self.fields["name"].label = label
+
+    @property
+    def text(self) -> str:
+        return self.cleaned_data["name"] if self.is_bound and self.is_valid() else ""
+
+    @property
+    def error(self) -> str:
+        """The message for the box, or ""."""
+        return " ".join(str(e) for e in self.errors.get("name", [])) if self.is_bound else ""
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -121,16 +183,19 @@ class GovukDateWidget(forms.MultiWidget):
 class GovukDateField(forms.MultiValueField):
     """A date typed as day, month and year, with the GOV.UK error messages.
 
-    ``past_only`` refuses today and later (a date of birth); messages name the field by
-    its label, for example "Date of birth must be in the past".
+    ``past_only`` refuses today and later; ``birth_date`` refuses a date of birth that is
+    not plausible (in the past, no more than 130 years ago: ``core.bounds``). Every date
+    is between ``bounds.EARLIEST_DATE`` and ``bounds.LATEST_DATE``. Messages name the
+    field by its label, for example "Date of birth must be in the past".
     """
 
     widget = GovukDateWidget
 
     def __init__(self, *, past_only: bool = False, earliest: datetime.date | None = None,
-                 **kwargs: Any) -> None:
+                 birth_date: bool = False, **kwargs: Any) -> None:
         self.past_only = past_only
         self.earliest = earliest
+        self.birth_date = birth_date
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
@@ -164,6 +229,12 @@ class GovukDateField(forms.MultiValueField):
         if self.earliest and result < self.earliest:
             raise forms.ValidationError(
                 f"{name} must be after {self.earliest:%-d %B %Y}", code="too_early")
+        if self.birth_date:
+            problem = bounds.birth_date_problem(name, result)
+            if problem:
+                raise forms.ValidationError(problem, code="implausible_birth")
+        if not bounds.EARLIEST_DATE <= result <= bounds.LATEST_DATE:
+            raise forms.ValidationError(bounds.date_range_message(name), code="out_of_range")
         return result
 
     def compress(self, data_list: list[Any]) -> Any:  # pragma: no cover - clean() overrides
@@ -210,7 +281,7 @@ def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceFiel
 
 def max_length_message(label: str, limit: int) -> str:
     """The GOV.UK wording for a too-long answer."""
-    return f"{label} must be {limit:,} characters or fewer"
+    return bounds.too_long_message(label, limit)
 
 
 def apply_govuk_messages(form: forms.BaseForm) -> None:
@@ -288,7 +359,8 @@ class GovukMessagesForm(GovukForm):
                 pence = pence_from_pounds(value)
                 if name in self.money_fields:
                     data[name] = pence
-            except (TypeError, ValueError):
-                self.add_error(name, f"Enter {str(self.fields[name].label).lower()} in pounds "
-                                     "and pence, like 12.60")
+            except (TypeError, ValueError) as exc:
+                label = str(self.fields[name].label)
+                self.add_error(name, amount_message(
+                    exc, label, f"Enter {label.lower()} in pounds and pence, like 12.60"))
         return data

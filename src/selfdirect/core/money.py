@@ -21,6 +21,11 @@ from django.db import models
 
 PENNY = Decimal("0.01")
 MINUS_SIGN = "\u2212"  # "−", the typographic minus used for display
+# The largest amount anyone may type: a billion pounds, far above any budget, envelope or
+# payment run, and far below what a big integer holds, so arithmetic on amounts (a year
+# of weekly costs, a rate) cannot overflow.
+MAX_POUNDS = Decimal(1_000_000_000)
+MAX_PENCE = int(MAX_POUNDS.scaleb(2))
 
 
 class MoneyField(models.BigIntegerField):
@@ -30,6 +35,27 @@ class MoneyField(models.BigIntegerField):
     :func:`pence_from_pounds` and :func:`pounds`."""
 
     description = "An amount of money in whole pence"
+
+
+class AmountTooLarge(ValueError):  # noqa: N818 - a ValueError, as callers catch it
+    """An amount beyond ±:data:`MAX_POUNDS`: :meth:`message` names the field and the limit."""
+
+    def __init__(self, value: Any, negative: bool) -> None:
+        self.negative = negative
+        super().__init__(f"{value!r} is beyond the largest amount allowed, "
+                         f"{format_pounds(MAX_PENCE)}")
+
+    def message(self, label: str) -> str:
+        """``"Weekly cost must be £1,000,000,000.00 or less"``, for the field ``label``."""
+        if self.negative:
+            return f"{label} must be {format_pounds(-MAX_PENCE)} or more"
+        return f"{label} must be {format_pounds(MAX_PENCE)} or less"
+
+
+def amount_message(exc: ValueError | TypeError, label: str, usual: str) -> str:
+    """What to tell someone whose amount ``pence_from_pounds`` refused: the limit when it
+    was too large, otherwise the caller's ``usual`` words ("Enter … in pounds and pence")."""
+    return exc.message(label) if isinstance(exc, AmountTooLarge) else usual
 
 
 def _refuse_float(value: Any, what: str) -> None:
@@ -43,7 +69,8 @@ def pence_from_pounds(value: str | Decimal) -> int:
     Accepts a ``Decimal`` or text such as ``"£1,234.56"`` (a pound sign and thousands
     commas are allowed; a leading ``-`` or ``−`` makes it negative). Raises ``TypeError``
     for a float (or anything other than str or Decimal) and ``ValueError`` for text that
-    is not a number or an amount with a fraction of a penny (``"1.234"``)."""
+    is not a number or an amount with a fraction of a penny (``"1.234"``), and
+    :class:`AmountTooLarge` (a ``ValueError``) beyond ±:data:`MAX_POUNDS`."""
     _refuse_float(value, "An amount in pounds")
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace(MINUS_SIGN, "-")
@@ -63,6 +90,8 @@ def pence_from_pounds(value: str | Decimal) -> int:
         raise TypeError(f"An amount in pounds must be a str or Decimal, not {type(value).__name__}")
     if not number.is_finite():
         raise ValueError(f"{value!r} is not an amount in pounds")
+    if abs(number) > MAX_POUNDS:  # before quantize, which cannot hold 30 digits
+        raise AmountTooLarge(value, negative=number < 0)
     if number != number.quantize(PENNY):
         raise ValueError(f"{value!r} has more than two decimal places: give pounds and pence")
     return int(number.scaleb(2))

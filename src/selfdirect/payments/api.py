@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.money import pounds_text
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
@@ -74,7 +75,7 @@ class PersonPaymentsOut(Schema):
     payments: list[PaymentOut]
 
 
-class RunIn(Schema):
+class RunIn(InSchema):
     period_start: datetime.date
     period_end: datetime.date
     pay_on: datetime.date
@@ -114,7 +115,7 @@ def _next(schedule: Any, data: schedules.Inputs, paid: list[Payment],
             "adjustment_pence": adjust, "net_pence": max(0, amounts.net + adjust)}
 
 
-@router.get("/people/{int:person_id}/payments", response={200: PersonPaymentsOut, 404: ErrorOut},
+@router.get("/people/{id:person_id}/payments", response={200: PersonPaymentsOut, 404: ErrorOut},
             summary="A person's direct payments: schedules, what is due next, what was paid, "
                     "and the balance held in their direct-payment account")
 @api_permission(VIEW)
@@ -176,7 +177,7 @@ def _run_out(run: PaymentRun, summary: dict[str, int] | None = None) -> dict[str
             "problems": list(run.problems)}
 
 
-@router.get("/authorities/{code}/payment-runs", response={200: list[RunOut], 404: ErrorOut},
+@router.get("/authorities/{text:code}/payment-runs", response={200: list[RunOut], 404: ErrorOut},
             summary="An authority's payment runs, the newest first (finance officers)")
 @api_permission(RUN)
 def run_list(request: Any, code: str) -> Any:
@@ -190,14 +191,14 @@ def run_list(request: Any, code: str) -> Any:
             for run in latest]
 
 
-@router.get("/payment-runs/{int:run_id}", response={200: RunOut, 404: ErrorOut},
+@router.get("/payment-runs/{id:run_id}", response={200: RunOut, 404: ErrorOut},
             summary="One payment run: its status, counts and total")
 @api_permission(RUN)
 def run_read(request: Any, run_id: int) -> Any:
     return _run_out(_run(request, run_id))
 
 
-@router.post("/authorities/{code}/payment-runs",
+@router.post("/authorities/{text:code}/payment-runs",
              response={201: RunOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Prepare a run: every schedule whose period starts in the window")
 @api_permission(RUN)
@@ -209,7 +210,7 @@ def run_create(request: Any, code: str, payload: RunIn) -> Any:
     return Status(201, _run_out(run))
 
 
-@router.post("/payment-runs/{int:run_id}/approve",
+@router.post("/payment-runs/{id:run_id}/approve",
              response={200: RunOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Approve a run (a second finance officer, never the one who prepared it)")
 @api_permission(RUN)
@@ -217,7 +218,7 @@ def run_approve(request: Any, run_id: int) -> Any:
     return _run_out(runs.run_approve(actor=request.user, run=_run(request, run_id)))
 
 
-@router.post("/payment-runs/{int:run_id}/pay",
+@router.post("/payment-runs/{id:run_id}/pay",
              response={200: RunOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Pay an approved run, or carry on paying one that stopped part-way; "
                      "large runs are better paid with the payment_run command")

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import Http404
 from ninja import Router, Schema
 
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.audit.models import AccessLog
@@ -49,7 +50,9 @@ class ProviderLineOut(Schema):
     when: str
 
 
-class HoursIn(Schema):
+class HoursIn(InSchema):
+    limits_from = (DeliveredHours,)
+
     week_start: datetime.date
     hours: Decimal
     note: str = ""
@@ -69,7 +72,7 @@ def _out(row: DeliveredHours) -> dict[str, Any]:
             "recorded_at": row.recorded_at}
 
 
-@router.get("/providers/{int:provider_id}/support-lines", response={200: list[ProviderLineOut],
+@router.get("/providers/{id:provider_id}/support-lines", response={200: list[ProviderLineOut],
                                                                    404: ErrorOut},
             summary="The support lines referred to your provider and accepted")
 @api_permission(RECORD)
@@ -81,7 +84,7 @@ def provider_lines(request: Any, provider_id: int) -> Any:
             for line in hours.provider_lines(provider)]
 
 
-@router.get("/providers/{int:provider_id}/delivered-hours",
+@router.get("/providers/{id:provider_id}/delivered-hours",
             response={200: list[DeliveredOut], 404: ErrorOut},
             summary="The hours your provider recorded, the newest week first")
 @api_permission(RECORD)
@@ -91,7 +94,7 @@ def provider_hours(request: Any, provider_id: int,
     return [_out(row) for row in hours.recorded_for_provider(provider, since=since)[:1000]]
 
 
-@router.post("/support-lines/{int:support_line_id}/delivered-hours",
+@router.post("/support-lines/{id:support_line_id}/delivered-hours",
              response={200: DeliveredOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Record the hours delivered on a support line in a week (Monday to "
                      "Sunday); a second figure for the week replaces the first")

@@ -37,7 +37,7 @@ from selfdirect.core.forms import (
     radios,
     set_max_length,
 )
-from selfdirect.core.money import format_pounds, pence_from_pounds
+from selfdirect.core.money import amount_message, format_pounds, pence_from_pounds
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors
 from selfdirect.payments import hours, invoices
@@ -133,9 +133,10 @@ class InvoiceForm(GovukMessagesForm):
                 continue
             try:
                 rate = pence_from_pounds(rate_text)
-            except (TypeError, ValueError):
-                self.add_error(f"rate_{line.pk}", f"Enter the hourly rate for {line.what} in "
-                                                  "pounds and pence, like 22.50")
+            except (TypeError, ValueError) as exc:
+                self.add_error(f"rate_{line.pk}", amount_message(
+                    exc, f"The hourly rate for {line.what}",
+                    f"Enter the hourly rate for {line.what} in pounds and pence, like 22.50"))
                 continue
             out.append((line, typed, rate))
         return out
@@ -433,14 +434,14 @@ urlpatterns: list[URLPattern] = [
     path("provider-hours/", provider_hours, name="provider-hours"),
     path("provider-hours/upload/", provider_hours_upload, name="provider-hours-upload"),
     path("provider-hours/template.csv", provider_hours_template, name="provider-hours-template"),
-    path("provider-hours/lines/<int:line_id>/weeks/<str:week>/", provider_hours_record,
+    path("provider-hours/lines/<id:line_id>/weeks/<text:week>/", provider_hours_record,
          name="provider-hours-record"),
-    path("people/<int:pk>/delivered-hours/", person_delivered_hours,
+    path("people/<id:pk>/delivered-hours/", person_delivered_hours,
          name="person-delivered-hours"),
     path("payments/shortfall-alerts/", shortfall_alerts, name="shortfall-alerts"),
-    path("payments/shortfall-alerts/<int:alert_id>/seen/", shortfall_alert_seen,
+    path("payments/shortfall-alerts/<id:alert_id>/seen/", shortfall_alert_seen,
          name="shortfall-alert-seen"),
     path("payments/invoices/", invoice_list, name="invoices"),
     path("payments/invoices/new/", invoice_new, name="invoice-new"),
-    path("payments/invoices/<int:invoice_id>/", invoice_detail, name="invoice-detail"),
+    path("payments/invoices/<id:invoice_id>/", invoice_detail, name="invoice-detail"),
 ]

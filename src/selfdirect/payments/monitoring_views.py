@@ -180,11 +180,11 @@ def return_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("payments/monitoring/", monitoring_flagged, name="payments-monitoring-flagged"),
-    path("people/<int:pk>/payments/monitoring/", person_monitoring,
+    path("people/<id:pk>/payments/monitoring/", person_monitoring,
          name="person-payments-monitoring"),
-    path("people/<int:pk>/payments/monitoring/import/", statement_import,
+    path("people/<id:pk>/payments/monitoring/import/", statement_import,
          name="payments-statement-import"),
-    path("payments/statements/<int:statement_id>/", statement_detail,
+    path("payments/statements/<id:statement_id>/", statement_detail,
          name="payments-statement-detail"),
-    path("people/<int:pk>/payments/return/", return_send, name="payments-return-send"),
+    path("people/<id:pk>/payments/return/", return_send, name="payments-return-send"),
 ]

@@ -400,11 +400,11 @@ def schedule_start(request: HttpRequest, pk: int, schedule_id: int) -> HttpRespo
 
 
 urlpatterns: list[URLPattern] = [
-    path("people/<int:pk>/payments/", person_payments, name="person-payments"),
-    path("people/<int:pk>/payments/account/", payee_account_record,
+    path("people/<id:pk>/payments/", person_payments, name="person-payments"),
+    path("people/<id:pk>/payments/account/", payee_account_record,
          name="person-payee-account"),
-    path("people/<int:pk>/payments/<int:schedule_id>/one-off/", one_off_add,
+    path("people/<id:pk>/payments/<id:schedule_id>/one-off/", one_off_add,
          name="person-one-off-add"),
-    path("people/<int:pk>/payments/<int:schedule_id>/start/", schedule_start,
+    path("people/<id:pk>/payments/<id:schedule_id>/start/", schedule_start,
          name="person-schedule-start"),
 ]

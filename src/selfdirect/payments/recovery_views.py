@@ -330,19 +330,19 @@ def recovery_withdraw(request: HttpRequest, recovery_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("people/<int:pk>/payments/recoveries/", recovery_list, name="payments-recovery-list"),
-    path("people/<int:pk>/payments/recoveries/new/", recovery_propose,
+    path("people/<id:pk>/payments/recoveries/", recovery_list, name="payments-recovery-list"),
+    path("people/<id:pk>/payments/recoveries/new/", recovery_propose,
          name="payments-recovery-propose"),
-    path("payments/recoveries/<int:recovery_id>/", recovery_detail,
+    path("payments/recoveries/<id:recovery_id>/", recovery_detail,
          name="payments-recovery-detail"),
-    path("payments/recoveries/<int:recovery_id>/notice/", recovery_notice,
+    path("payments/recoveries/<id:recovery_id>/notice/", recovery_notice,
          name="payments-recovery-notice"),
-    path("payments/recoveries/<int:recovery_id>/respond/", recovery_respond,
+    path("payments/recoveries/<id:recovery_id>/respond/", recovery_respond,
          name="payments-recovery-respond"),
-    path("payments/recoveries/<int:recovery_id>/decide/", recovery_decide,
+    path("payments/recoveries/<id:recovery_id>/decide/", recovery_decide,
          name="payments-recovery-decide"),
-    path("payments/recoveries/<int:recovery_id>/post/", recovery_post,
+    path("payments/recoveries/<id:recovery_id>/post/", recovery_post,
          name="payments-recovery-post"),
-    path("payments/recoveries/<int:recovery_id>/withdraw/", recovery_withdraw,
+    path("payments/recoveries/<id:recovery_id>/withdraw/", recovery_withdraw,
          name="payments-recovery-withdraw"),
 ]

@@ -312,11 +312,11 @@ def originator_edit(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("payments/runs/", run_list, name="payment-runs"),
     path("payments/runs/new/", run_new, name="payment-run-new"),
-    path("payments/runs/<int:run_id>/", run_detail, name="payment-run"),
-    path("payments/runs/<int:run_id>/approve/", run_approve, name="payment-run-approve"),
-    path("payments/runs/<int:run_id>/pay/", run_pay, name="payment-run-pay"),
-    path("payments/runs/<int:run_id>/cancel/", run_cancel, name="payment-run-cancel"),
-    path("payments/runs/<int:run_id>/files/<str:fmt>/", run_file, name="payment-run-file"),
+    path("payments/runs/<id:run_id>/", run_detail, name="payment-run"),
+    path("payments/runs/<id:run_id>/approve/", run_approve, name="payment-run-approve"),
+    path("payments/runs/<id:run_id>/pay/", run_pay, name="payment-run-pay"),
+    path("payments/runs/<id:run_id>/cancel/", run_cancel, name="payment-run-cancel"),
+    path("payments/runs/<id:run_id>/files/<text:fmt>/", run_file, name="payment-run-file"),
     path("payments/bank-details/", originator_detail, name="payment-originator"),
     path("payments/bank-details/change/", originator_edit, name="payment-originator-edit"),
 ]

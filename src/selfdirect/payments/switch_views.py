@@ -159,7 +159,7 @@ def switch_end(request: HttpRequest, pk: int, switch_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("people/<int:pk>/payments/switch/", switch_start, name="switch-start"),
-    path("people/<int:pk>/payments/switches/<int:switch_id>/end/", switch_end,
+    path("people/<id:pk>/payments/switch/", switch_start, name="switch-start"),
+    path("people/<id:pk>/payments/switches/<id:switch_id>/end/", switch_end,
          name="switch-end"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -32,13 +31,11 @@ from selfdirect.people.models import (
 )
 from selfdirect.people.services import SELF_SERVICE_FIELDS
 
-EARLIEST_BIRTH = datetime.date(1900, 1, 1)
-
 
 class PersonForm(GovukModelForm):
     """The person's details. Shows the CHI number in Scotland and the NHS number in England."""
 
-    date_of_birth = GovukDateField(label="Date of birth", past_only=True, earliest=EARLIEST_BIRTH,
+    date_of_birth = GovukDateField(label="Date of birth", birth_date=True,
                                    help_text="For example, 27 3 1958",
                                    widget=GovukDateWidget(attrs={"data-autocomplete": "bday"}))
 

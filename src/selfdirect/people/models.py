@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from selfdirect.authorities.models import Authority, Team
 from selfdirect.core import clock
+from selfdirect.core.bounds import birth_date_problem
 
 NAME_MAX = 100
 NOTE_MAX = 5000
@@ -158,12 +159,10 @@ class Person(models.Model):
             except ValidationError as exc:
                 errors.setdefault(field, []).extend(exc.messages)
 
-        today = clock.today()
         if self.date_of_birth:
-            if self.date_of_birth >= today:
-                errors["date_of_birth"] = ["Date of birth must be in the past"]
-            elif self.date_of_birth.year < 1900:
-                errors["date_of_birth"] = ["Date of birth must be after 1900"]
+            problem = birth_date_problem("Date of birth", self.date_of_birth)
+            if problem:
+                errors["date_of_birth"] = [problem]
         if self.chi_number:
             self.chi_number = normalise_chi(self.chi_number)
             dob = self.date_of_birth if "date_of_birth" not in errors else None

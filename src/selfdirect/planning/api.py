@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from selfdirect.allocation.selectors import person_current_budget
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.money import MoneyText, pounds_text, with_money
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
@@ -74,7 +75,9 @@ class OptionsOut(Schema):
     current_choice: ChoiceOut | None
 
 
-class ChoiceIn(Schema):
+class ChoiceIn(InSchema):
+    limits_from = (OptionChoice,)
+
     options: list[str] = []
     no_choice: bool = False
     decided_on: datetime.date
@@ -87,7 +90,7 @@ class ChoiceIn(Schema):
     direct_payment_review_on: datetime.date | None = None
 
 
-class LineOut(Schema):
+class PlanLineOut(Schema):
     id: int
     outcome_id: int | None
     what: str
@@ -119,10 +122,12 @@ class PlanOut(Schema):
     worker_signed: bool
     manager_signed: bool
     problems: dict[str, list[str]]
-    lines: list[LineOut]
+    lines: list[PlanLineOut]
 
 
-class LineIn(Schema):
+class LineIn(InSchema):
+    limits_from = (SupportLine,)
+
     version: int
     outcome_id: int | None = None
     what: str
@@ -137,11 +142,11 @@ class LineIn(Schema):
     contingency: str = ""
 
 
-class VersionIn(Schema):
+class VersionIn(InSchema):
     version: int
 
 
-class AgreeIn(Schema):
+class PlanAgreeIn(InSchema):
     version: int
     how: str = "online"
     on: datetime.date | None = None
@@ -205,7 +210,7 @@ def _changed(exc: plans.PlanChanged) -> Any:
     return Status(409, {"detail": exc.messages[0], "changes": exc.changes})
 
 
-@router.get("/people/{int:person_id}/options", response={200: OptionsOut, 404: ErrorOut},
+@router.get("/people/{id:person_id}/options", response={200: OptionsOut, 404: ErrorOut},
             summary="The four options explained for the person, with their amounts")
 @api_permission(VIEW)
 def options_read(request: Any, person_id: int) -> Any:
@@ -219,7 +224,7 @@ def options_read(request: Any, person_id: int) -> Any:
             "current_choice": _choice_out(explained.current_choice)}
 
 
-@router.post("/people/{int:person_id}/option-choices",
+@router.post("/people/{id:person_id}/option-choices",
              response={201: ChoiceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Record the person's choice of options (no choice is Option 3, said so)")
 @api_permission(RECORD)
@@ -231,7 +236,7 @@ def option_choice_create(request: Any, person_id: int, payload: ChoiceIn) -> Any
     return Status(201, _choice_out(choice))
 
 
-@router.get("/people/{int:person_id}/plan", response={200: PlanOut, 404: ErrorOut},
+@router.get("/people/{id:person_id}/plan", response={200: PlanOut, 404: ErrorOut},
             summary="The plan being written, or else the agreed plan")
 @api_permission(VIEW)
 def plan_read(request: Any, person_id: int) -> Any:
@@ -243,7 +248,7 @@ def plan_read(request: Any, person_id: int) -> Any:
     return _plan_out(plan)
 
 
-@router.post("/people/{int:person_id}/plan",
+@router.post("/people/{id:person_id}/plan",
              response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Start a support plan")
 @api_permission(WRITE)
@@ -252,7 +257,7 @@ def plan_create(request: Any, person_id: int) -> Any:
     return Status(201, _plan_out(plans.plan_start(actor=request.user, person=person)))
 
 
-@router.post("/plans/{int:support_plan_id}/lines",
+@router.post("/plans/{id:support_plan_id}/lines",
              response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ChangedOut,
                        422: ErrorOut},
              summary="Add a support line (cost a week as text: \"120.50\"), with the version read")
@@ -276,7 +281,7 @@ def plan_line_create(request: Any, support_plan_id: int, payload: LineIn) -> Any
     return Status(201, _plan_out(plan))
 
 
-@router.delete("/plans/{int:support_plan_id}/lines/{int:line_id}",
+@router.delete("/plans/{id:support_plan_id}/lines/{id:line_id}",
                response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ChangedOut,
                          422: ErrorOut},
                summary="Remove a support line, with the version read")
@@ -294,12 +299,12 @@ def plan_line_delete(request: Any, support_plan_id: int, line_id: int, version: 
     return _plan_out(plan)
 
 
-@router.post("/plans/{int:support_plan_id}/agree",
+@router.post("/plans/{id:support_plan_id}/agree",
              response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ChangedOut,
                        422: ErrorOut},
              summary="The person agrees the plan (online), or their worker records how they did")
 @api_permission(AGREE)
-def plan_agree(request: Any, support_plan_id: int, payload: AgreeIn) -> Any:
+def plan_agree(request: Any, support_plan_id: int, payload: PlanAgreeIn) -> Any:
     plan = _plan(request, support_plan_id, AGREE)
     try:
         plans.plan_agree_by_person(actor=request.user, plan=plan, how=payload.how,
@@ -311,7 +316,7 @@ def plan_agree(request: Any, support_plan_id: int, payload: AgreeIn) -> Any:
     return _plan_out(plan)
 
 
-@router.post("/plans/{int:support_plan_id}/sign",
+@router.post("/plans/{id:support_plan_id}/sign",
              response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ChangedOut,
                        422: ErrorOut},
              summary="The worker signs, then a team manager signs off")

@@ -26,7 +26,7 @@ from selfdirect.core.forms import (
     set_max_length,
     set_missing_message,
 )
-from selfdirect.core.money import pence_from_pounds, pounds
+from selfdirect.core.money import amount_message, pence_from_pounds, pounds
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.planning.models import AgreedHow, FamilyCircumstance, SupportLine, WhoKind
 
@@ -110,8 +110,9 @@ class SupportLineForm(_PlanForm):
         try:
             pence = pence_from_pounds(value)
         except (TypeError, ValueError) as exc:
-            raise forms.ValidationError(
-                "Enter the cost a week in pounds and pence, like 120.50") from exc
+            raise forms.ValidationError(amount_message(
+                exc, "The cost a week", "Enter the cost a week in pounds and pence, like 120.50",
+            )) from exc
         if pence < 0:
             raise forms.ValidationError("The cost a week must be 0 or more")
         return pence

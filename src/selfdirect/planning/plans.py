@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from selfdirect.allocation.models import FundingStream, IndicativeBudget
 from selfdirect.allocation.selectors import person_current_budget
+from selfdirect.authorities import limits
+from selfdirect.authorities.limits import over_limit
 from selfdirect.charging.catalogue import ServiceType
 from selfdirect.charging.services import planned_services_from_plan
 from selfdirect.core import clock
@@ -123,6 +125,9 @@ def _check_line(plan: SupportPlan, fields: dict[str, Any]) -> None:
     cost = fields.get("weekly_cost")
     if not isinstance(cost, int) or isinstance(cost, bool) or cost < 0:
         errors["weekly_cost"] = "Enter the cost a week in pounds and pence, like 120.50 (0 if free)"
+    elif too_much := over_limit(authority=plan.person.authority, key=limits.PLAN_LINE_WEEKLY,
+                                pence=cost, what="The cost a week"):
+        errors["weekly_cost"] = too_much
     if fields.get("option") not in ("1", "2", "3"):
         errors["option"] = "Choose option 1, 2 or 3 for this support"
     if fields.get("funding_stream", FundingStream.COUNCIL) not in FundingStream.values:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.audit.models import AccessLog
@@ -32,7 +33,7 @@ RESPOND = "planning.respond_to_referral"
 router = Router(tags=["referrals"])
 
 
-class ReferralOut(Schema):
+class SentReferralOut(Schema):
     """A referral as the worker who sent it sees it."""
 
     id: int
@@ -49,7 +50,7 @@ class ReferralOut(Schema):
     decline_reason: str
 
 
-class NeedOut(Schema):
+class ReferralNeedOut(Schema):
     kind: str
     label: str
     detail: str
@@ -90,16 +91,20 @@ class ProviderReferralOut(Schema):
 
 class ProviderReferralDetailOut(ProviderReferralOut):
     wishes: WishesOut | None
-    communication_needs: list[NeedOut]
+    communication_needs: list[ReferralNeedOut]
 
 
-class ReferralIn(Schema):
+class ProviderReferralIn(InSchema):
+    limits_from = (Referral,)
+
     provider_id: int
     message: str = ""
     chosen_despite: str = ""
 
 
-class ResponseIn(Schema):
+class ResponseIn(InSchema):
+    limits_from = (Referral,)
+
     accept: bool
     decline_reason: str = ""
 
@@ -159,12 +164,12 @@ def _for_worker(request: Any, referral_id: int) -> Referral:
     return referral
 
 
-@router.post("/support-lines/{int:support_line_id}/referrals",
-             response={201: ReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/support-lines/{id:support_line_id}/referrals",
+             response={201: SentReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Send an Option 2 or 3 support line to a provider (off the framework list "
                      "or outside the area: say why it is chosen)")
 @api_permission(WRITE)
-def referral_create(request: Any, support_line_id: int, payload: ReferralIn) -> Any:
+def referral_create(request: Any, support_line_id: int, payload: ProviderReferralIn) -> Any:
     line = _line(request, support_line_id)
     provider = Provider.objects.filter(pk=payload.provider_id, active=True).first()
     if provider is None:
@@ -186,7 +191,7 @@ def referral_list(request: Any) -> Any:
     return [_provider_out(r) for r in referrals.referrals_for_member(request.user)]
 
 
-@router.get("/referrals/{int:referral_id}", response={200: ProviderReferralDetailOut, 404: ErrorOut},
+@router.get("/referrals/{id:referral_id}", response={200: ProviderReferralDetailOut, 404: ErrorOut},
             summary="One referral sent to your provider, with how the person wants support given")
 @api_permission(RESPOND)
 def referral_read(request: Any, referral_id: int) -> Any:
@@ -206,7 +211,7 @@ def referral_read(request: Any, referral_id: int) -> Any:
                                     for n in person.communication_needs.all()]}
 
 
-@router.post("/referrals/{int:referral_id}/response",
+@router.post("/referrals/{id:referral_id}/response",
              response={200: ProviderReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Accept the referral, or decline it with a reason the worker reads")
 @api_permission(RESPOND)
@@ -217,8 +222,8 @@ def referral_respond(request: Any, referral_id: int, payload: ResponseIn) -> Any
     return _provider_out(_for_provider(request, answered.pk))
 
 
-@router.post("/referrals/{int:referral_id}/withdraw",
-             response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/referrals/{id:referral_id}/withdraw",
+             response={200: SentReferralOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Withdraw a referral still waiting for the provider")
 @api_permission(WRITE)
 def referral_withdraw(request: Any, referral_id: int) -> Any:

@@ -164,7 +164,7 @@ def provider_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("plans/lines/<int:line_id>/refer/", plan_line_refer, name="plan-line-refer"),
+    path("plans/lines/<id:line_id>/refer/", plan_line_refer, name="plan-line-refer"),
     path("referrals/", provider_referrals, name="provider-referrals"),
-    path("referrals/<int:referral_id>/", provider_referral, name="provider-referral"),
+    path("referrals/<id:referral_id>/", provider_referral, name="provider-referral"),
 ]

@@ -83,6 +83,6 @@ def option_choice_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("people/<int:pk>/options/", person_options, name="person-options"),
-    path("people/<int:pk>/options/choice/", option_choice_record, name="option-choice-record"),
+    path("people/<id:pk>/options/", person_options, name="person-options"),
+    path("people/<id:pk>/options/choice/", option_choice_record, name="option-choice-record"),
 ]

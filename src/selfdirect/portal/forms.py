@@ -6,7 +6,6 @@ without it. Rendered with the GOV.UK renderer (docs/decisions/0002-govuk-forms.m
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,6 @@ from selfdirect.core.forms import (
 from selfdirect.people.validators import validate_postcode
 
 OUTCOME_WORDS_MAX = 1000  # PersonalOutcome.in_own_words
-EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
 def _too_long_message(field: forms.Field, message: str) -> None:
@@ -226,7 +224,7 @@ class SelfReferralForm(GovukForm):
         help_text="A few words are enough. A worker will talk it through with you.",
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "true"}))
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, past_only=True, earliest=EARLIEST_BIRTH,
+        label="Date of birth", required=False, birth_date=True,
         help_text="Of the person who needs support. For example, 27 3 1958. This helps us "
                   "find their records. Leave it empty if you do not know it.")
     postcode = forms.CharField(

@@ -13,7 +13,6 @@ who has no portal access at all, and each view loads the person through ``person
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,6 +45,7 @@ from selfdirect.outcomes.services import outcome_add, outcome_withdraw
 from selfdirect.people.models import Person
 from selfdirect.people.rules import is_the_person
 from selfdirect.people.selectors import person_get, portal_people_queryset
+from selfdirect.portal import limits
 from selfdirect.portal.forms import (
     QUESTIONS,
     TYPICAL_OUTCOMES,
@@ -62,9 +62,6 @@ SPEAK = "assessments.speak_for_person"
 OWN_PAGES = "portal.view_own_pages"
 
 # At most this many public referrals from one browser session in an hour.
-REFERRAL_LIMIT = 5
-REFERRAL_WINDOW_SECONDS = 60 * 60
-SESSION_SENT_AT = "portal.self_referrals_sent_at"
 SESSION_REFERENCE = "portal.self_referral_reference"
 
 # The national eligibility bands, in plain words for the person.
@@ -355,33 +352,29 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 # --- Asking for support without signing in ----------------------------------------------
 
 
-def _recent_sends(request: HttpRequest) -> list[float]:
-    now = time.time()
-    sent = request.session.get(SESSION_SENT_AT, [])
-    return [t for t in sent if isinstance(t, int | float) and now - t < REFERRAL_WINDOW_SECONDS]
-
-
 @public
 def self_referral(request: HttpRequest) -> HttpResponse:
-    """Ask a council for support, for yourself or someone you care for."""
+    """Ask a council for support, for yourself or someone you care for. A few requests an
+    hour from one address or for one contact (``portal.limits``)."""
     form = SelfReferralForm(_posted(request))
     status = 200
     if request.method == "POST":
-        recent = _recent_sends(request)
-        if len(recent) >= REFERRAL_LIMIT:
-            form.is_valid()  # nothing is saved: the form only keeps what was typed
+        valid = form.is_valid()
+        contact = form.cleaned_data.get("contact") if valid else None
+        if limits.limit_reached(request, contact):
+            # Nothing is saved: the form only keeps what was typed.
             form.add_error(None, (
-                f"You have sent {REFERRAL_LIMIT} requests in the last hour, so this one has "
-                "not been sent. Wait an hour and try again, or phone the council. In an "
-                "emergency, call 999."))
+                f"{limits.LIMIT} requests have been sent from here or for these contact "
+                "details in the last hour, so this one has not been sent. Wait an hour and "
+                "try again, or phone the council. In an emergency, call 999."))
             status = 429
-        elif form.is_valid():
+        elif valid:
             try:
                 referral = self_referral_submit(**form.service_fields())
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                request.session[SESSION_SENT_AT] = [*recent, time.time()]
+                limits.record_send(request, contact)
                 request.session[SESSION_REFERENCE] = referral.reference
                 return redirect("self-referral-sent")
     return render(request, "portal/self_referral.html", {"form": form}, status=status)

@@ -18,13 +18,21 @@ from django.db import transaction
 from django.http import QueryDict
 from ninja import Body, Query, Router, Schema, Status
 
+from selfdirect.api.inputs import InSchema, JsonDocument, PatchSchema
+from selfdirect.api.pagination import page_of, page_query
 from selfdirect.api.permissions import api_permission
 from selfdirect.api.schemas import ErrorOut
 from selfdirect.authorities.models import Authority
 from selfdirect.authorities.selectors import user_roles
 from selfdirect.providers import oruk, selectors, services
 from selfdirect.providers.forms import PaSearchForm, SearchForm
-from selfdirect.providers.models import Commitment, Provider, ProviderAuthority, ServiceArea
+from selfdirect.providers.models import (
+    Commitment,
+    Provider,
+    ProviderAuthority,
+    ProviderService,
+    ServiceArea,
+)
 from selfdirect.providers.rules import MANAGERS
 
 VIEW = "providers.view_directory"
@@ -130,7 +138,9 @@ class PaOut(Schema):
     email: str | None
 
 
-class ServiceIn(Schema):
+class ServiceIn(InSchema):
+    limits_from = (ProviderService,)
+
     name: str
     description: str = ""
     service_types: list[str]
@@ -142,7 +152,9 @@ class ServiceIn(Schema):
     capacity_places: int | None = None
 
 
-class ProviderIn(Schema):
+class ProviderIn(InSchema):
+    limits_from = (Provider,)
+
     name: str
     description: str = ""
     website: str = ""
@@ -158,7 +170,9 @@ class ProviderIn(Schema):
     districts: list[str] = []
 
 
-class ProviderPatch(Schema):
+class ProviderPatch(PatchSchema):
+    limits_from = (Provider,)
+
     name: str | None = None
     description: str | None = None
     website: str | None = None
@@ -218,7 +232,7 @@ def provider_search(request: Any, service_type: str = "", authority: str = "",
                     district: str = "", hours: str = "", carer_gender: str = "",
                     language: str = "", food: Annotated[list[str] | None, Query()] = None,
                     times: Annotated[list[str] | None, Query()] = None,
-                    page: int = Query(1, ge=1),
+                    page: int = page_query(),
                     page_size: int = Query(SHOWN, ge=1, le=SHOWN)) -> Any:
     data = QueryDict(mutable=True)
     data.update({"service_type": service_type, "district": district, "hours": hours,
@@ -240,9 +254,9 @@ def provider_search(request: Any, service_type: str = "", authority: str = "",
         carer_gender=cleaned["carer_gender"],
         languages=(cleaned["language"].strip(),) if cleaned["language"].strip() else (),
         food=tuple(cleaned["food"]), times=tuple(cleaned["times"])))
-    start = (page - 1) * page_size
-    return {"count": len(matches), "page": page, "page_size": page_size,
-            "items": [_match_out(m) for m in matches[start:start + page_size]]}
+    count, shown = page_of(matches, page=page, page_size=page_size)
+    return {"count": count, "page": page, "page_size": page_size,
+            "items": [_match_out(m) for m in shown]}
 
 
 @router.get("/providers/personal-assistants", response={200: list[PaOut], 422: ErrorOut},
@@ -304,7 +318,7 @@ def _authorities_touched(document: dict[str, Any]) -> set[str]:
              summary="Add or replace the organizations of an Open Referral UK document "
                      "(matched by id), in the authorities whose directory you manage")
 @api_permission(MANAGE)
-def directory_import(request: Any, document: Annotated[dict[str, Any], Body()]) -> Any:
+def directory_import(request: Any, document: Annotated[JsonDocument, Body()]) -> Any:
     # The import replaces each organization's areas and framework rows, and adds the
     # authorities it lists: a manager may do so only for their own authorities, as on the
     # pages (``provider_area_set``, ``provider_framework_set``).
@@ -326,7 +340,7 @@ def directory_import(request: Any, document: Annotated[dict[str, Any], Body()]) 
     return {"imported": count}
 
 
-@router.get("/providers/{int:provider_id}", response={200: ProviderOut, 404: ErrorOut},
+@router.get("/providers/{id:provider_id}", response={200: ProviderOut, 404: ErrorOut},
             summary="A provider: services, locations, areas, grades, framework lists")
 @api_permission(VIEW)
 def provider_read(request: Any, provider_id: int) -> Any:
@@ -358,7 +372,7 @@ def provider_create(request: Any, payload: ProviderIn) -> Any:
     return Status(201, _provider_out(selectors.provider_get(provider_id=provider.pk)))
 
 
-@router.patch("/providers/{int:provider_id}",
+@router.patch("/providers/{id:provider_id}",
               response={200: ProviderOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
               summary="Change a provider's details")
 @api_permission(MANAGE)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from selfdirect.api.inputs import InSchema
 from selfdirect.api.money import MoneyText, pounds_text, with_money
 from selfdirect.api.permissions import AUTHENTICATED, api_permission
 from selfdirect.api.schemas import ErrorOut
@@ -80,14 +81,18 @@ class SpendingRequestOut(Schema):
     exclusion_explanation: str
 
 
-class SpendingRequestIn(Schema):
+class SpendingRequestIn(InSchema):
+    limits_from = (SpendingRequest,)
+
     description: str
     amount: MoneyText
     outcome_id: int
     wanted_on: datetime.date
 
 
-class DecisionIn(Schema):
+class SpendingDecisionIn(InSchema):
+    limits_from = (SpendingRequest,)
+
     decision: str
     decision_reason: str
     exclusion: str | None = None
@@ -131,7 +136,7 @@ def _authority(code: str) -> Authority:
     return authority
 
 
-@router.get("/authorities/{code}/spending-rules", response={200: SpendingRulesOut, 404: ErrorOut},
+@router.get("/authorities/{text:code}/spending-rules", response={200: SpendingRulesOut, 404: ErrorOut},
             summary="An authority's spending rules in force on a day (today by default): the "
                     "principle and the exclusion list")
 @api_permission(AUTHENTICATED)
@@ -144,7 +149,7 @@ def spending_rules_read(request: Any, code: str, on: datetime.date | None = None
             "exclusions": [{**vars(e), "keywords": list(e.keywords)} for e in rules.exclusions]}
 
 
-@router.get("/people/{int:person_id}/spending-requests",
+@router.get("/people/{id:person_id}/spending-requests",
             response={200: list[SpendingRequestOut], 404: ErrorOut},
             summary="A person's spending requests and their decisions, newest first")
 @api_permission(VIEW)
@@ -153,7 +158,7 @@ def spending_request_list(request: Any, person_id: int) -> Any:
     return [_request_out(r) for r in selectors.person_spending_requests(person=person)]
 
 
-@router.post("/people/{int:person_id}/spending-requests",
+@router.post("/people/{id:person_id}/spending-requests",
              response={201: SpendingRequestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Ask to spend part of the budget (amount as text: \"120.50\") for one of "
                      "the person's agreed outcomes")
@@ -177,7 +182,7 @@ def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
     return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
 
 
-@router.get("/spending-requests/{int:request_id}",
+@router.get("/spending-requests/{id:request_id}",
             response={200: SpendingRequestOut, 404: ErrorOut},
             summary="One spending request and its decision")
 @api_permission(VIEW)
@@ -185,13 +190,13 @@ def spending_request_read(request: Any, request_id: int) -> Any:
     return _request_out(_request(request, request_id, VIEW))
 
 
-@router.post("/spending-requests/{int:request_id}/decision",
+@router.post("/spending-requests/{id:request_id}/decision",
              response={200: SpendingRequestOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="Approve, approve with changes or refuse, with reasons the person reads "
                      "(exclusion: the key of the exclusion that applies, \"\" for none; left "
                      "out, the one the request's words suggest)")
 @api_permission(DECIDE)
-def spending_request_decide(request: Any, request_id: int, payload: DecisionIn) -> Any:
+def spending_request_decide(request: Any, request_id: int, payload: SpendingDecisionIn) -> Any:
     item = _request(request, request_id, DECIDE)
     fields: dict[str, Any] = {
         "actor": request.user, "request": item, "decision": payload.decision,
@@ -207,7 +212,7 @@ def spending_request_decide(request: Any, request_id: int, payload: DecisionIn) 
     return _request_out(item)
 
 
-@router.get("/authorities/{code}/spending-requests",
+@router.get("/authorities/{text:code}/spending-requests",
             response={200: list[SpendingRequestOut], 404: ErrorOut},
             summary="The requests waiting for a decision in an authority, oldest first (a "
                     "team manager: all of them; a worker: their caseload's)")

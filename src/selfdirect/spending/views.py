@@ -240,15 +240,15 @@ def spending_rules_manage(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("people/<int:pk>/spending/", person_spending, name="person-spending"),
-    path("people/<int:pk>/spending/new/", spending_request_new, name="spending-request-new"),
+    path("people/<id:pk>/spending/", person_spending, name="person-spending"),
+    path("people/<id:pk>/spending/new/", spending_request_new, name="spending-request-new"),
     path("spending/requests/", spending_requests, name="spending-requests"),
-    path("spending/requests/<int:request_id>/", spending_request_detail,
+    path("spending/requests/<id:request_id>/", spending_request_detail,
          name="spending-request-detail"),
-    path("spending/requests/<int:request_id>/decide/", spending_request_decide,
+    path("spending/requests/<id:request_id>/decide/", spending_request_decide,
          name="spending-request-decide"),
     path("spending/rules/", spending_rules_manage, name="spending-rules-manage"),
-    path("spending/rules/<str:authority_code>/", spending_rules_page, name="spending-rules"),
-    path("spending/rules/<str:authority_code>/challenge/", spending_challenge,
+    path("spending/rules/<text:authority_code>/", spending_rules_page, name="spending-rules"),
+    path("spending/rules/<text:authority_code>/challenge/", spending_challenge,
          name="spending-challenge"),
 ]

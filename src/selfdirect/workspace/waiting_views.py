@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from selfdirect.assessments.models import Referral
 from selfdirect.assessments.selectors import self_referral_inbox, waiting_list
 from selfdirect.assessments.services import self_referral_record
+from selfdirect.core.forms import SearchBoxForm
 from selfdirect.core.permissions import permission_required
 from selfdirect.people.selectors import PersonSearch, person_search
 
@@ -33,7 +34,8 @@ def self_referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sr = self_referral_inbox(user=request.user).filter(pk=pk).first()
     if sr is None:
         raise Http404
-    name = request.GET.get("name", sr.name)
+    search = SearchBoxForm(request.GET if "name" in request.GET else None, label="Name")
+    name = search.text if search.is_bound else sr.name
     matches = list(person_search(user=request.user, search=PersonSearch(
         name=name, date_of_birth=sr.date_of_birth))
         .filter(authority=sr.authority)[:20]) if name.strip() else []
@@ -53,4 +55,5 @@ def self_referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("person-detail", pk=chosen.pk)
     return render(request, "workspace/self_referral_detail.html", {
         "sr": sr, "matches": matches, "name": name, "error": error,
+        "search_error": search.error,
         "urgencies": Referral.Urgency.choices})
