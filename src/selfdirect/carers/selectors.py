@@ -163,12 +163,9 @@ def _clock(due_by: datetime.date | None, today: datetime.date,
     """(past due?, working days overdue, working days left) for a due date."""
     if due_by is None:
         return False, None, None
-    try:
-        if today > due_by:
-            return True, working_days_between(due_by, today, country=country), None
-        return False, None, working_days_between(today, due_by, country=country)
-    except LookupError:  # a year with no holidays recorded: show the date only
-        return today > due_by, None, None
+    if today > due_by:
+        return True, working_days_between(due_by, today, country=country), None
+    return False, None, working_days_between(today, due_by, country=country)
 
 
 _PEOPLE = ("carer", "carer__authority", "carer__allocated_worker", "cared_for")

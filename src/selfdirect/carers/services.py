@@ -84,12 +84,7 @@ def _working_days_due(authority: Any, key: str, start: datetime.date,
         days = policy_value(authority=authority, key=key, on=start)
     except KeyError:
         return None
-    try:
-        return add_working_days(start, days, country=authority.country)
-    except LookupError as exc:
-        raise ValidationError({field: (
-            f"Public holidays for {start.year} are not recorded yet, so the working-day "
-            "clock cannot be worked out: ask an administrator to add them")}) from exc
+    return add_working_days(start, days, country=authority.country)
 
 
 def _date_not_future(day: datetime.date | None, field: str, label: str,

@@ -1,36 +1,18 @@
-"""Working days for statutory clocks: weekdays that are not public holidays.
+"""Working days for statutory clocks: weekdays that are not bank holidays.
 
-Holidays come from core/data/public_holidays.yaml, by country. A date beyond the years
-the file covers raises, rather than silently counting a holiday as a working day.
+Holidays come from ``core.bank_holidays``, by rule for any year, with one-off holidays as
+data, so no clock ever fails for a year nobody typed in.
 """
 
 from __future__ import annotations
 
 import datetime
-from functools import cache
-from pathlib import Path
 
-import yaml
-
-DATA = Path(__file__).resolve().parent / "data" / "public_holidays.yaml"
-
-
-@cache
-def public_holidays(country: str) -> frozenset[datetime.date]:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    return frozenset(data[country])
-
-
-def _covered(country: str, day: datetime.date) -> None:
-    years = {d.year for d in public_holidays(country)}
-    if day.year not in years:
-        raise LookupError(f"No public holidays recorded for {country} in {day.year}: "
-                          "add them to core/data/public_holidays.yaml")
+from selfdirect.core.bank_holidays import bank_holidays
 
 
 def is_working_day(day: datetime.date, *, country: str) -> bool:
-    _covered(country, day)
-    return day.weekday() < 5 and day not in public_holidays(country)
+    return day.weekday() < 5 and day not in bank_holidays(day.year, country)
 
 
 def add_working_days(start: datetime.date, days: int, *, country: str) -> datetime.date:
