@@ -22,6 +22,7 @@ from selfdirect.accounts.lockouts import (
     recent_events,
     sign_in_unlock,
 )
+from selfdirect.accounts.views import signed_in_user
 from selfdirect.core import clock
 from selfdirect.core.permissions import permission_required
 
@@ -56,9 +57,9 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None = No
 @permission_required(UNLOCK_PERMISSION)
 def lockout_list(request: HttpRequest) -> HttpResponse:
     lockouts = [(lockout, clock_time(lockout.last_failure_at), clock_time(lockout.ends_at))
-                for lockout in current_lockouts(actor=request.user)]  # type: ignore[arg-type]
+                for lockout in current_lockouts(actor=signed_in_user(request))]
     return render(request, "accounts/lockouts.html", {
-        "lockouts": lockouts, "events": recent_events(actor=request.user),  # type: ignore[arg-type]
+        "lockouts": lockouts, "events": recent_events(actor=signed_in_user(request)),
         "cool_off_minutes": int(cool_off().total_seconds() // 60)})
 
 
@@ -66,12 +67,12 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
 def lockout_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then unlock (POST). A lockout that has ended, or that the administrator
     may not unlock, is not found (the refusal is recorded)."""
-    lockout = lockout_get(actor=request.user, attempt_id=pk)  # type: ignore[arg-type]
+    lockout = lockout_get(actor=signed_in_user(request), attempt_id=pk)
     if lockout is None:
         raise Http404("No such lockout")
     if request.method == "POST":
         try:
-            sign_in_unlock(actor=request.user, lockout=lockout)  # type: ignore[arg-type]
+            sign_in_unlock(actor=signed_in_user(request), lockout=lockout)
         except PermissionDenied as exc:
             raise Http404("No such lockout") from exc
         messages.success(request, f"{lockout.username} can sign in again.")

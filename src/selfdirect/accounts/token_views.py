@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from selfdirect.accounts.models import ApiToken
 from selfdirect.accounts.services import api_token_create, api_token_revoke
 from selfdirect.accounts.token_forms import ApiTokenForm
+from selfdirect.accounts.views import signed_in_user
 from selfdirect.core.permissions import authenticated
 from selfdirect.core.views import add_service_errors
 
@@ -46,7 +47,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
                         initial={"scope": ApiToken.Scope.READ, "days": "90"})
     if request.method == "POST" and form.is_valid():
         try:
-            token, raw = api_token_create(user=request.user,  # type: ignore[arg-type]
+            token, raw = api_token_create(user=signed_in_user(request),
                                           name=form.cleaned_data["name"],
                                           scope=form.cleaned_data["scope"],
                                           days=int(form.cleaned_data["days"]))
@@ -71,7 +72,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = _own_token(request, pk)
     back = reverse("token-detail", args=[token.pk])
     if request.method == "POST":
-        api_token_revoke(actor=request.user, token=token)  # type: ignore[arg-type]
+        api_token_revoke(actor=signed_in_user(request), token=token)
         messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
         return redirect("token-list")
     return render(request, "providers/confirm.html", {
