@@ -43,6 +43,7 @@ from selfdirect.accounts.second_factor_forms import (
     RecoveryCodeForm,
     wrong_code_message,
 )
+from selfdirect.accounts.views import signed_in_user
 from selfdirect.core.permissions import authenticated, permission_required
 
 
@@ -92,7 +93,7 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
         if is_verified(request):
             return redirect("second-factor")
         return redirect(_with_next("second-factor-verify", next_url))
-    device = enrolment_device(user)  # type: ignore[arg-type]
+    device = enrolment_device(signed_in_user(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check, codes = enrolment_confirm(request, code=form.cleaned_data["code"])
