@@ -23,7 +23,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo        run selfdirect with synthetic data at http://$(HOST):$(PORT)/"
 	@echo "make test        run every test (browser tests need Debian's chromium)"
-	@echo "make test-fast   every test except the browser ones"
+	@echo "make test-fast   every test except the browser ones and the API fuzz run"
 	@echo "make lint        ruff; make typecheck: mypy"
 	@echo "make bench       benchmarks in bench/"
 
@@ -56,7 +56,7 @@ test: install static
 	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 test-fast: install static
-	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 test-browser: install static
 	$(PY) -m pytest -n $(WORKERS) -m browser $(PYTEST_ARGS)

@@ -38,6 +38,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the whole suite as if today were this date (the clock starts at noon, "
              "Europe/London, and ticks); also SELFDIRECT_TEST_TODAY. A future date: the "
              "browser's own clock is not moved, and would see past cookies as expired.")
+    parser.addoption(
+        "--fuzz-examples", type=int, default=int(os.environ.get("FUZZ_EXAMPLES", "2")),
+        metavar="N",
+        help="calls schemathesis makes to each API operation as each caller in "
+             "tests/api/test_api_fuzz.py (default 2; also FUZZ_EXAMPLES); more for an "
+             "exploratory run")
 
 
 def _login_with_a_request(client: Client, **credentials: Any) -> bool:

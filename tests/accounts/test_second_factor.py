@@ -95,7 +95,7 @@ def test_staff_without_a_second_factor_reach_no_page_and_no_session_api_write(ca
     response = client.patch(f"/api/people/{person.pk}", json.dumps({"given_name": "Hacked"}),
                             content_type="application/json")
     assert response.status_code == 403
-    assert response.json() == {"detail": response.json()["detail"]}
+    assert response.json() == {"detail": response.json()["detail"], "errors": {}}
     assert "6-digit code" in response.json()["detail"]
     assert client.get("/api/people").status_code == 403
     person.refresh_from_db()

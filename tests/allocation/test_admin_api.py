@@ -38,9 +38,7 @@ def _no_float(text):
 
 
 def error_fields(body) -> set[str]:
-    return {e["field"] for e in body.get("errors", [])} | {
-        str(e["loc"][-1]) for e in body.get("detail", []) if isinstance(e, dict)
-        and "loc" in e}
+    return set(body.get("errors", {}))
 
 
 # --- The agenda ---------------------------------------------------------------------------

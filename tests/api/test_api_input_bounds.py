@@ -1,5 +1,5 @@
 """No input to the API ever causes a 500: each bad input is a 4xx in JSON, a 422 naming the
-field in the API's error shape (``{"detail", "errors": [{"field", "message"}]}``), and
+field in the API's error shape (``{"detail", "errors": {field: [messages]}}``), and
 nothing is saved.
 
 Every operation is walked with an id of 2**64 and with the largest id there can be; every
@@ -50,8 +50,10 @@ def refused(response, status=422) -> dict[str, str]:
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"detail", "errors"}
-    assert all(set(e) == {"field", "message"} for e in body["errors"])
-    return {e["field"]: e["message"] for e in body["errors"]}
+    assert all(isinstance(field, str) and messages
+               and all(isinstance(m, str) for m in messages)
+               for field, messages in body["errors"].items())
+    return {field: " ".join(messages) for field, messages in body["errors"].items()}
 
 
 # --- Every operation ------------------------------------------------------------------------
@@ -83,7 +85,7 @@ def test_every_operation_answers_an_id_of_2_to_the_64_with_json_not_a_500(client
     for method, path in ID_OPERATIONS:
         body = None if method == "GET" else {}
         too_big = send(client, user, method, _fill(path, TOO_BIG), body)
-        if too_big.status_code != 404 or too_big.json() != {"detail": "Not found."}:
+        if too_big.status_code != 404 or too_big.json() != {"detail": "Not found.", "errors": {}}:
             failures.append((method, path, TOO_BIG, too_big.status_code))
         largest = send(client, user, method, _fill(path, LARGEST), body)
         if largest.status_code >= 500 or not largest["Content-Type"].startswith(
@@ -98,7 +100,7 @@ def test_every_operation_answers_an_id_of_2_to_the_64_with_json_not_a_500(client
 @pytest.mark.django_db
 def test_a_malformed_id_is_json_not_an_html_page(client, world, path):
     response = send(client, world.user("scot_social_worker"), "GET", path)
-    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found.", "errors": {}})
 
 
 # --- Every input schema, field by field -----------------------------------------------------
@@ -364,7 +366,8 @@ def test_a_page_past_the_last_is_a_404_saying_which_is_the_last(client, world, w
     for page in (3, 2**62, 2**64, 10**100):
         response = send(client, worker, "GET", f"/api/people?name=grant&page_size=2&page={page}")
         assert response.status_code == 404, page
-        assert response.json() == {"detail": f"There is no page {page}: the last page is 2"}
+        assert response.json() == {"detail": f"There is no page {page}: the last page is 2",
+                                   "errors": {}}
     assert "page" in refused(send(client, worker, "GET", "/api/people?name=grant&page=0"))
     empty = send(client, worker, "GET", "/api/people?name=nobody-at-all")
     assert (empty.status_code, empty.json()["items"]) == (200, [])

@@ -29,7 +29,7 @@ def call(client, user, method, url, body=None):
 
 
 def fields(errors):
-    return {e["field"]: e["message"] for e in errors["errors"]}
+    return {field: " ".join(messages) for field, messages in errors["errors"].items()}
 
 
 def test_the_search_gives_each_match_with_its_reasons_and_gaps(client, world):

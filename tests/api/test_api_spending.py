@@ -29,7 +29,7 @@ def call(client, user, method, url, body=None):
 
 
 def fields(errors):
-    return {e["field"]: e["message"] for e in errors["errors"]}
+    return {field: " ".join(messages) for field, messages in errors["errors"].items()}
 
 
 @pytest.fixture

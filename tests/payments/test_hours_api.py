@@ -11,14 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from ninja import NinjaAPI
 from ninja.testing import TestClient
 
 from selfdirect.accounts.services import api_token_create
-from selfdirect.api import api as real
 from selfdirect.api.auth import BearerToken
+from selfdirect.api.errors import install as install_errors
 from selfdirect.audit.models import AccessLog
 from selfdirect.payments.hours_api import router
 from selfdirect.payments.models import DeliveredHours, ShortfallAlert
@@ -27,9 +25,7 @@ from tests.payments.matrix_hours import WEEK, hours_setting, this_monday
 pytestmark = pytest.mark.django_db
 
 api = NinjaAPI(auth=[BearerToken()], urls_namespace="hours-api-test")
-api.add_exception_handler(ValidationError, real.on_validation_error)
-api.add_exception_handler(PermissionDenied, real.on_permission_denied)
-api.add_exception_handler(Http404, real.on_not_found)
+install_errors(api)
 api.add_router("", router)
 client = TestClient(api)
 
@@ -73,7 +69,7 @@ def test_bad_figures_are_named(setting):
     status, body = call(users["scot_provider_user"], "POST", url,
                         {"week_start": str(this_monday() + WEEK), "hours": "200"})
     assert status == 422
-    fields = {e["field"]: e["message"] for e in body["errors"]}
+    fields = {field: " ".join(messages) for field, messages in body["errors"].items()}
     assert "from 0 to 168" in fields["hours"] and "week that has begun" in fields["week_start"]
     assert not DeliveredHours.objects.exists()
 

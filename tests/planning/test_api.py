@@ -46,7 +46,7 @@ def test_options_choice_and_a_plan_through_the_api(client, setting):
 
     status, bad = call(client, worker, "POST", f"/api/people/{person.pk}/option-choices",
                        {"options": [], "decided_on": str(DAY), "present": "The person"})
-    assert status == 422 and bad["errors"][0]["field"] == "options"
+    assert status == 422 and next(iter(bad["errors"])) == "options"
     status, choice = call(client, worker, "POST", f"/api/people/{person.pk}/option-choices",
                           {"options": ["1", "3"], "decided_on": str(DAY),
                            "present": "The person and their worker"})
@@ -69,7 +69,7 @@ def test_options_choice_and_a_plan_through_the_api(client, setting):
     # Money as a JSON number is refused, naming the field.
     status, bad = call(client, worker, "POST", f"/api/plans/{plan['id']}/lines",
                        {**line, "weekly_cost": 20, "version": plan["version"]})
-    assert status == 422 and "weekly_cost" in {e["field"] for e in bad["errors"]}
+    assert status == 422 and "weekly_cost" in set(bad["errors"])
 
     status, agreed = call(client, users["the_person"], "POST", f"/api/plans/{plan['id']}/agree",
                           {"version": plan["version"]})

@@ -76,7 +76,7 @@ class SecondFactorMiddleware:
         if "api" in namespaces:
             if _valid_bearer_token(request):
                 return None
-            return JsonResponse({"detail": API_REFUSAL}, status=403)
+            return JsonResponse({"detail": API_REFUSAL, "errors": {}}, status=403)
         page = "second-factor-verify" if has_second_factor(request.user) else "second-factor-enrol"
         response = redirect(page)
         response["Location"] += "?" + urlencode({"next": request.get_full_path()})

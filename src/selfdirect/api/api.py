@@ -6,14 +6,14 @@ selectors and services as the pages, and returns a schema."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import NinjaAPI, Query, Router, Status
 
 from selfdirect.api.auth import BearerToken, Session
-from selfdirect.api.errors import install as install_input_errors
-from selfdirect.api.errors import service_errors
+from selfdirect.api.errors import document_statuses
+from selfdirect.api.errors import install as install_errors
 from selfdirect.api.inputs import IsoDate
 from selfdirect.api.pagination import page_of, page_query
 from selfdirect.api.parser import BoundedParser
@@ -67,38 +67,25 @@ from selfdirect.people.selectors import (
     portal_people_queryset,
 )
 
-api = NinjaAPI(
+
+class SelfdirectAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        # Every status each operation can answer with, in the one error shape (api.errors).
+        return document_statuses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = SelfdirectAPI(
     title="selfdirect API",
     version="1",
     description="Self-directed Support records. Every call is checked against the same "
                 "permission rules as the pages; a record you may not see is reported as "
-                "not found, and the attempt is logged.",
+                "not found, and the attempt is logged. Every refusal has one shape: "
+                '{"detail": "...", "errors": {"field": ["message", ...]}}.',
     auth=[BearerToken(), Session()],
     urls_namespace="api",
     parser=BoundedParser(),  # no NUL or overlong text in a query string (api.parser)
 )
-install_input_errors(api)  # pydantic's refusals in the ErrorOut shape (api.errors)
-
-
-def _errors(exc: ValidationError) -> list[dict[str, str]]:
-    return service_errors(exc)  # Django's default messages named by field (api.errors)
-
-
-@api.exception_handler(ValidationError)
-def on_validation_error(request: HttpRequest, exc: ValidationError) -> Any:
-    return api.create_response(request, {"detail": "The data was not valid.",
-                                         "errors": _errors(exc)}, status=422)
-
-
-@api.exception_handler(PermissionDenied)
-def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> Any:
-    return api.create_response(request, {"detail": "You do not have permission to do this."},
-                               status=403)
-
-
-@api.exception_handler(Http404)
-def on_not_found(request: HttpRequest, exc: Http404) -> Any:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+install_errors(api)  # every refusal in the ErrorOut shape, documented (api.errors)
 
 
 def person_out(person: Person) -> dict[str, Any]:

@@ -134,14 +134,11 @@ class PersonPatch(PatchSchema):
     notes: str | None = None
 
 
-class FieldError(Schema):
-    field: str
-    message: str
-
-
 class ErrorOut(Schema):
+    """Every refusal (api.errors): what went wrong, and the messages for each field."""
+
     detail: str
-    errors: list[FieldError] = []
+    errors: dict[str, list[str]] = {}
 
 
 class ReferralIn(InSchema):

@@ -119,8 +119,11 @@ class ContributionOnOut(ChargeContributionOut):
 
 
 class NoContributionOut(ErrorOut):
-    on: datetime.date
-    assessment_needed: bool
+    """Nothing applies to the person on the day (``on``, ``assessment_needed`` set), or
+    there is no such person (only ``detail``)."""
+
+    on: datetime.date | None = None
+    assessment_needed: bool | None = None
 
 
 class PreviewOut(Schema):
@@ -514,7 +517,7 @@ def contribution_read(request: Any, person_id: int, on: datetime.date | None = N
         why = ("a financial assessment is needed first" if needed
                else "nothing is charged for the services planned")
         return Status(404, {"detail": f"No contribution applies on {day:%-d %B %Y}: {why}.",
-                            "errors": [], "on": day, "assessment_needed": needed})
+                            "errors": {}, "on": day, "assessment_needed": needed})
     return {**_contribution_out(contribution), "on": day, "assessment_needed": needed}
 
 

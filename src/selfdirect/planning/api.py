@@ -153,8 +153,9 @@ class PlanAgreeIn(InSchema):
     note: str = ""
 
 
-class ChangedOut(Schema):
-    detail: str
+class ChangedOut(ErrorOut):
+    """A plan changed since it was read (409): the one error shape, and what changed."""
+
     changes: list[str]
 
 
