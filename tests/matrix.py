@@ -8,8 +8,9 @@ ACTORS = [
     "anonymous", "nobody",
     "scot_social_worker", "scot_other_social_worker", "scot_team_manager",
     "scot_panel_member", "scot_finance_officer", "scot_provider_user", "scot_commissioner",
-    "scot_administrator",
+    "scot_administrator", "scot_data_protection",
     "eng_social_worker", "eng_team_manager", "eng_finance_officer", "eng_administrator",
+    "eng_data_protection",
     "the_person", "carer_viewing", "attorney_acting", "advocate_withdrawn",
 ]
 

@@ -7,7 +7,10 @@
   administrator does not find it (404), other roles are refused (403).
 - The second factor (run here with ``STAFF_SECOND_FACTOR`` off, as the whole suite is):
   everyone signed in has "Your authenticator app" and may set one up; the pages that ask
-  for a code are asked of accounts that have an app (here, every account). Resetting a
+  for a code are asked of accounts that have an app (here, every account). New recovery
+  codes and replacing your app are for an account with an app (here, none: each is sent
+  to "Your authenticator app"; tests/accounts/test_second_factor_self_service.py has the
+  rest). Resetting a
   lost app: administrators, as for lockouts; the app asked about is Edinburgh's social
   worker's.
 """
@@ -37,6 +40,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "second-factor-enrol": row(OK, anonymous=SIGN_IN),
     "second-factor-verify": row(OK, anonymous=SIGN_IN),
     "second-factor-recovery": row(OK, anonymous=SIGN_IN),
+    # Your own recovery codes and app: for an account with an app, in a session verified
+    # with it; anyone else is sent to "Your authenticator app" (here, nobody has one).
+    "second-factor-new-codes": row(302, anonymous=SIGN_IN),
+    "second-factor-replace": row(302, anonymous=SIGN_IN),
+    "second-factor-replace-new": row(302, anonymous=SIGN_IN),
     "second-factor-resets": row(REFUSED, anonymous=SIGN_IN, scot_administrator=OK,
                                 eng_administrator=OK),
     # The social worker, whose app it is, is asked for their own code first (302).

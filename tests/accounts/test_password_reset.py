@@ -158,7 +158,8 @@ def test_a_missing_or_malformed_address_is_named(client, db):
     for typed, message in (("", "Enter your email address"),
                            ("ann at example", "Enter an email address in the correct format, "
                                               "like name@example.com"),
-                           ("ann\x00@example.org", "Null characters are not allowed"),
+                           ("ann\x00@example.org", "Email address must not contain a null "
+                                                    "character"),
                            ("a" * 250 + "@example.org", "Email address must be 254 characters "
                                                         "or fewer")):
         response = ask_for_a_link(client, typed)

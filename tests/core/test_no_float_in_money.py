@@ -1,7 +1,8 @@
 """No float in money paths.
 
 Parses (never imports) ``src/selfdirect/core/money.py`` and every module of
-``src/selfdirect/allocation/`` and ``src/selfdirect/charging/`` and fails on:
+``src/selfdirect/allocation/``, ``src/selfdirect/charging/``, ``src/selfdirect/payments/``
+and ``src/selfdirect/dataprotection/`` (the subject-access export writes money) and fails on:
 
 - a float literal (``1.5``, ``2e3``);
 - a call to ``float(...)``;
@@ -22,7 +23,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "selfdirect"
 FILES = [SRC / "core" / "money.py", *sorted((SRC / "allocation").glob("*.py")),
-         *sorted((SRC / "charging").glob("*.py")), *sorted((SRC / "payments").glob("*.py"))]
+         *sorted((SRC / "charging").glob("*.py")), *sorted((SRC / "payments").glob("*.py")),
+         *sorted((SRC / "dataprotection").glob("*.py"))]
 
 
 def _mentions_pence(node: ast.AST) -> bool:

@@ -4,10 +4,10 @@ from typing import Any
 
 from django.contrib.auth.forms import AuthenticationForm
 
-from selfdirect.core.forms import apply_govuk_messages
+from selfdirect.core.forms import SafeInputMixin, apply_govuk_messages
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(SafeInputMixin, AuthenticationForm):
     use_required_attribute = False
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",

@@ -118,7 +118,9 @@ class ApiTokenUse(models.Model):
 class SignInEvent(models.Model):
     """A lockout of a username at an address, its end by an administrator or a password
     reset, or an administrator's refused attempt to unlock one; an authenticator app set
-    up, reset by an administrator, or a refused reset (docs/security.md).
+    up, reset by an administrator, or a refused reset; an app replaced, or new recovery
+    codes made, by the account's owner; password reset emails held back because too many
+    were asked for (docs/security.md).
 
     django-axes counts the failures (``axes.AccessAttempt``, deleted when a lockout ends)
     and keeps every failure (``axes.AccessFailureLog``); this is the lasting record of who
@@ -133,11 +135,17 @@ class SignInEvent(models.Model):
         SECOND_FACTOR_ADDED = "second_factor_added", "Authenticator app set up"
         SECOND_FACTOR_RESET = "second_factor_reset", "Authenticator app reset by an administrator"
         SECOND_FACTOR_RESET_REFUSED = "second_factor_reset_refused", "Authenticator app reset refused"
+        SECOND_FACTOR_REPLACED = "second_factor_replaced", "Authenticator app replaced by its owner"
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "New recovery codes made by their owner"
+        RESET_LIMIT_EMAIL = "reset_limit_email", ("Password reset emails held back: too many "
+                                                  "asked for one email address")
+        RESET_LIMIT_IP = "reset_limit_ip", ("Password reset emails held back: too many asked "
+                                            "for from one IP address")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    # What was typed at sign-in, kept as text: it may name no account, and the record
-    # outlives any account it names.
+    # What was typed at sign-in (or, for reset emails held back, the email address typed),
+    # kept as text: it may name no account, and the record outlives any account it names.
     username = models.CharField(max_length=255, db_index=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -146,7 +154,10 @@ class SignInEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                               blank=True, related_name="+",
                               help_text="The administrator who unlocked or reset, or tried "
-                                        "to; for an app set up, the account itself.")
+                                        "to; for an app set up or replaced, or new recovery "
+                                        "codes, the account itself.")
+    # Failed sign-ins, for a lockout; reset emails asked for in the window, for those held
+    # back.
     failures = models.PositiveIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 

@@ -13,7 +13,7 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 
-from selfdirect.core.forms import apply_govuk_messages
+from selfdirect.core.forms import SafeInputMixin, apply_govuk_messages
 
 NEW = "New password"
 NEW_FIELD = "new_password1"
@@ -27,7 +27,7 @@ def minimum_password_length() -> int:
     return 0
 
 
-class GovukPasswordResetForm(PasswordResetForm):
+class GovukPasswordResetForm(SafeInputMixin, PasswordResetForm):
     use_required_attribute = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,7 +42,7 @@ class GovukPasswordResetForm(PasswordResetForm):
         field.widget.attrs["spellcheck"] = "false"
 
 
-class GovukSetPasswordForm(SetPasswordForm):
+class GovukSetPasswordForm(SafeInputMixin, SetPasswordForm):
     use_required_attribute = False
     error_messages = {
         "password_mismatch": "The passwords do not match. Enter the same new password in "

@@ -3,7 +3,8 @@
 1. "Forgotten your password?" on the sign-in page asks for an email address and always
    answers with the same page, whether or not an account has it: nobody can learn from
    it who has an account. An account with that address (active, with a password) is
-   sent a link.
+   sent a link, unless too many have been asked for that address or from that client
+   address lately (``reset_limits``): then nothing is sent, and the page is the same.
 2. The link, good for ``PASSWORD_RESET_TIMEOUT`` and once only (Django's token changes
    with the password), asks for a new password, checked by ``AUTH_PASSWORD_VALIDATORS``.
    Setting one ends the account's sign-in lockouts (``lockouts``) and signs it out
@@ -16,11 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
 from selfdirect.accounts.lockouts import sign_in_unlock_after_password_reset
 from selfdirect.accounts.password_forms import GovukPasswordResetForm, GovukSetPasswordForm
+from selfdirect.accounts.reset_limits import password_reset_allowed
 from selfdirect.core.permissions import public
 
 
@@ -48,6 +50,9 @@ class ResetRequestView(_LifetimeMixin, auth_views.PasswordResetView):
     success_url = reverse_lazy("password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        if not password_reset_allowed(self.request, email=form.cleaned_data["email"]):
+            # The answer every request gets; nothing is sent (and nothing says so).
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"link_lifetime": link_lifetime()}
         return super().form_valid(form)
 

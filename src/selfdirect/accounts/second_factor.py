@@ -4,8 +4,9 @@ django-otp does the cryptography, the devices and the throttling of wrong codes
 (docs/security.md, "Second factor for staff"): a ``TOTPDevice`` is the authenticator
 app, a ``StaticDevice`` holds the recovery codes, and ``django_otp.login`` marks a session
 verified (``OTPMiddleware`` reads it back as ``request.user.otp_device``). This module
-says who must use one, sets one up, checks a code, and lets an administrator reset a lost
-one; ``accounts.middleware.SecondFactorMiddleware`` enforces it.
+says who must use one, sets one up, checks a code, lets the account's owner make new
+recovery codes or replace their app, and lets an administrator reset a lost one;
+``accounts.middleware.SecondFactorMiddleware`` enforces it.
 
 Who must: every account with an active staff role (``authorities.StaffRole``), and anyone
 who may use the Django admin, while ``STAFF_SECOND_FACTOR`` is on. Anyone else (the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +39,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from selfdirect.accounts.lockouts import accounts_of_authorities, administered_authority_ids
 from selfdirect.accounts.models import SignInEvent, User
 from selfdirect.authorities.selectors import user_roles
+from selfdirect.core.rate_limits import client_ip
 
 RESET_PERMISSION = "accounts.reset_second_factor"
 RECOVERY_CODE_COUNT = 10
@@ -133,8 +136,19 @@ def qr_code_data_uri(device: TOTPDevice) -> str:
 
 @dataclass(frozen=True)
 class CodeCheck:
+    """Whether a code was right; if throttled, how long to wait; any new recovery codes
+    made with it, to be shown once."""
+
     ok: bool
     wait_seconds: int = 0
+    codes: tuple[str, ...] = ()
+
+
+class CodeKind(enum.Enum):
+    """Which code was given: from the authenticator app, or a recovery code."""
+
+    APP = "app"
+    RECOVERY = "recovery"
 
 
 def _throttled(device: Any) -> CodeCheck | None:
@@ -155,29 +169,40 @@ def _log_in(request: HttpRequest, device: Any) -> None:
     request.session[SESSION_KEY] = True
 
 
-@transaction.atomic
-def enrolment_confirm(request: HttpRequest, *, code: str) -> tuple[CodeCheck, list[str]]:
-    """Check the first code from the app being set up. If it is right, the app becomes
-    the account's second factor, the session is verified with it, and ten new recovery
-    codes are made (replacing any), returned to be shown once."""
+def _app_confirm(request: HttpRequest, *, code: str, event: SignInEvent.Kind) -> CodeCheck:
+    """Check the first code from the app being set up (the account's unconfirmed
+    device). If it is right, it becomes the account's app, any other is deleted (only
+    now), the session is verified with it, and ``event`` is recorded. Call inside a
+    transaction."""
     user: User = request.user  # type: ignore[assignment]
     device = TOTPDevice.objects.select_for_update().filter(
         user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        return CodeCheck(ok=False), []
+        return CodeCheck(ok=False)
     throttled = _throttled(device)
     if throttled:
-        return throttled, []
+        return throttled
     if not device.verify_token(code):
-        return CodeCheck(ok=False), []
+        return CodeCheck(ok=False)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = recovery_codes_replace(user)
-    SignInEvent.objects.create(kind=SignInEvent.Kind.SECOND_FACTOR_ADDED, username=user.username,
-                               account=user, actor=user)
+    SignInEvent.objects.create(kind=event, username=user.username, account=user, actor=user,
+                               ip_address=client_ip(request))
     _log_in(request, device)
-    return CodeCheck(ok=True), codes
+    return CodeCheck(ok=True)
+
+
+@transaction.atomic
+def enrolment_confirm(request: HttpRequest, *, code: str) -> CodeCheck:
+    """Check the first code from the app being set up. If it is right, the app becomes
+    the account's second factor, the session is verified with it, and ten new recovery
+    codes are made (replacing any), returned in the check to be shown once."""
+    check = _app_confirm(request, code=code, event=SignInEvent.Kind.SECOND_FACTOR_ADDED)
+    if not check.ok:
+        return check
+    user: User = request.user  # type: ignore[assignment]
+    return CodeCheck(ok=True, codes=tuple(recovery_codes_replace(user)))
 
 
 def recovery_codes_replace(user: User) -> list[str]:
@@ -197,36 +222,135 @@ def recovery_codes_left(user: Any) -> int:
     return device.token_set.count() if device else 0
 
 
-# --- Giving a code at sign-in -------------------------------------------------------------
+# --- Giving a code ---------------------------------------------------------------------
 
 
-def _verify(request: HttpRequest, device: Any, code: str) -> CodeCheck:
+def _device(user: Any, kind: CodeKind) -> TOTPDevice | StaticDevice | None:
+    return app_device(user) if kind is CodeKind.APP else recovery_device(user)
+
+
+def _normalised(code: str, kind: CodeKind) -> str:
+    return code if kind is CodeKind.APP else code.replace(" ", "").replace("-", "").lower()
+
+
+def code_check(user: Any, *, kind: CodeKind, code: str) -> CodeCheck:
+    """Check a code from the account's app, or one of its recovery codes (used up if
+    right), without changing the session. django-otp's throttling applies: after a wrong
+    code, the next is not checked for 1, 2, 4, 8… seconds (``OTP_TOTP_THROTTLE_FACTOR``,
+    ``OTP_STATIC_THROTTLE_FACTOR``); an app's code is accepted only once."""
+    device = _device(user, kind)
+    if device is None:
+        return CodeCheck(ok=False)
     throttled = _throttled(device)
     if throttled:
         return throttled
-    verified = django_otp.verify_token(request.user, device.persistent_id, code)
-    if verified is None:
-        return CodeCheck(ok=False)
-    _log_in(request, verified)
-    return CodeCheck(ok=True)
+    verified = django_otp.verify_token(user, device.persistent_id, _normalised(code, kind))
+    return CodeCheck(ok=verified is not None)
+
+
+def code_verify(request: HttpRequest, *, kind: CodeKind, code: str) -> CodeCheck:
+    """After the password: check the code (``code_check``); if right, verify the session
+    with the device it came from."""
+    check = code_check(request.user, kind=kind, code=code)
+    if check.ok:
+        device = _device(request.user, kind)
+        assert device is not None
+        _log_in(request, device)
+    return check
 
 
 def app_code_verify(request: HttpRequest, *, code: str) -> CodeCheck:
-    """Check a code from the account's authenticator app; if right, verify the session.
-    django-otp's throttling applies: after a wrong code, the next is not checked for 1,
-    2, 4, 8… seconds (``OTP_TOTP_THROTTLE_FACTOR``); a code is accepted only once."""
-    device = app_device(request.user)
-    if device is None:
-        return CodeCheck(ok=False)
-    return _verify(request, device, code)
+    """A code from the account's authenticator app, after the password."""
+    return code_verify(request, kind=CodeKind.APP, code=code)
 
 
 def recovery_code_verify(request: HttpRequest, *, code: str) -> CodeCheck:
-    """Check a recovery code; if right, it is used up and the session is verified."""
-    device = recovery_device(request.user)
-    if device is None:
+    """A recovery code, after the password: if right, it is used up."""
+    return code_verify(request, kind=CodeKind.RECOVERY, code=code)
+
+
+# --- The account's owner: new recovery codes, a new app ------------------------------------
+
+# How long after giving a code from the old app (or a recovery code) the new app may be
+# set up in that session.
+REPLACE_WINDOW = datetime.timedelta(minutes=10)
+REPLACE_SESSION_KEY = "selfdirect_second_factor_replace"
+
+
+@transaction.atomic
+def recovery_codes_renew(request: HttpRequest, *, kind: CodeKind, code: str) -> CodeCheck:
+    """A signed-in account with an app makes 10 new recovery codes, after giving a code
+    from its app or a recovery code. The old codes stop working at once; the new ones
+    are returned in the check, to be shown once. Recorded (``recovery_codes_renewed``)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not has_second_factor(user):
         return CodeCheck(ok=False)
-    return _verify(request, device, code.replace(" ", "").replace("-", "").lower())
+    check = code_check(user, kind=kind, code=code)
+    if not check.ok:
+        return check
+    codes = recovery_codes_replace(user)
+    SignInEvent.objects.create(kind=SignInEvent.Kind.RECOVERY_CODES_RENEWED,
+                               username=user.username, account=user, actor=user,
+                               ip_address=client_ip(request))
+    return CodeCheck(ok=True, codes=tuple(codes))
+
+
+@transaction.atomic
+def app_replacement_start(request: HttpRequest, *, kind: CodeKind, code: str) -> CodeCheck:
+    """The first step of replacing the account's app: a code from the old app (or a
+    recovery code) proves it is the account's owner. If right, any new app half set up
+    before is thrown away and a new one begun (an unconfirmed device, with a new key),
+    and this session may finish setting it up for ``REPLACE_WINDOW``. The old app keeps
+    working until the new one is confirmed."""
+    user: User = request.user  # type: ignore[assignment]
+    old = app_device(user)
+    if old is None:
+        return CodeCheck(ok=False)
+    check = code_check(user, kind=kind, code=code)
+    if check.ok:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        TOTPDevice.objects.create(user=user, name=APP_NAME, confirmed=False)
+        request.session[REPLACE_SESSION_KEY] = {
+            "device": old.pk, "until": (timezone.now() + REPLACE_WINDOW).isoformat()}
+    return check
+
+
+def app_replacement_allowed(request: HttpRequest) -> bool:
+    """Whether this session gave a code for replacing its app, in the last
+    ``REPLACE_WINDOW``, and still has that app and a new one being set up."""
+    started = request.session.get(REPLACE_SESSION_KEY)
+    if not isinstance(started, dict):
+        return False
+    try:
+        until = datetime.datetime.fromisoformat(str(started.get("until")))
+    except ValueError:
+        return False
+    old = app_device(request.user)
+    if until < timezone.now() or old is None or old.pk != started.get("device"):
+        request.session.pop(REPLACE_SESSION_KEY, None)
+        return False
+    return app_device(request.user, confirmed=False) is not None
+
+
+def app_replacement_device(request: HttpRequest) -> TOTPDevice | None:
+    """The new app being set up, if this session may set it up."""
+    if not app_replacement_allowed(request):
+        return None
+    return app_device(request.user, confirmed=False)
+
+
+@transaction.atomic
+def app_replacement_confirm(request: HttpRequest, *, code: str) -> CodeCheck:
+    """The second step: the first code from the new app. If right, the new app replaces
+    the old one (deleted only now), this session is verified with the new one, and any
+    other session verified with the old one must give a code again. The recovery codes
+    stay as they are. Recorded (``second_factor_replaced``)."""
+    if not app_replacement_allowed(request):
+        return CodeCheck(ok=False)
+    check = _app_confirm(request, code=code, event=SignInEvent.Kind.SECOND_FACTOR_REPLACED)
+    if check.ok:
+        request.session.pop(REPLACE_SESSION_KEY, None)
+    return check
 
 
 # --- An administrator resets a lost app ---------------------------------------------------

@@ -7,7 +7,7 @@ from selfdirect.audit.models import AccessLog
 class AccessLogAdmin(admin.ModelAdmin):
     """Read only, for everyone, superusers included: the log is append-only."""
 
-    list_display = ("at", "user", "person_id", "outcome", "status", "channel", "path")
+    list_display = ("at", "user", "person_id", "outcome", "status", "channel", "path", "purpose")
     list_filter = ("outcome", "channel")
     readonly_fields = [f.name for f in AccessLog._meta.fields]
 

@@ -44,6 +44,10 @@ class AccessLog(models.Model):
     status = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="For a refusal: the answer given (403, or 404 where "
                                          "the record's existence is not disclosed).")
+    purpose = models.CharField(
+        max_length=100, blank=True, default="",
+        help_text="Why the record was opened, when it is more than the page itself: "
+                  "“subject access export”.")
 
     objects = AccessLogQuerySet.as_manager()
 

@@ -18,7 +18,8 @@ _refusal_logged: ContextVar[bool] = ContextVar("selfdirect_refusal_logged", defa
 
 
 def access_log_record(*, user: Any, person_id: int | None, outcome: str, path: str = "",
-                      channel: str = "page", status: int | None = None) -> AccessLog:
+                      channel: str = "page", status: int | None = None,
+                      purpose: str = "") -> AccessLog:
     if outcome == AccessLog.Outcome.DENIED:
         _refusal_logged.set(True)
     return AccessLog.objects.create(
@@ -26,7 +27,7 @@ def access_log_record(*, user: Any, person_id: int | None, outcome: str, path: s
         # A NUL cannot be stored as text on PostgreSQL: an address may carry one (%00).
         person_id=person_id, outcome=outcome, path=path.replace("\x00", "\ufffd")[:300],
         channel=channel[:10],
-        status=status)
+        status=status, purpose=purpose[:100])
 
 
 def refusal_logged() -> bool:

@@ -58,6 +58,7 @@ class Role(models.TextChoices):
     PROVIDER_USER = "provider_user", "Provider user"
     COMMISSIONER = "commissioner", "Commissioner or analyst"
     ADMINISTRATOR = "administrator", "Administrator"
+    DATA_PROTECTION = "data_protection", "Data protection officer"
 
 
 class StaffRole(models.Model):

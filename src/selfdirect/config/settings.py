@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "selfdirect.providers",
     "selfdirect.spending",
     "selfdirect.payments",
+    "selfdirect.dataprotection",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",
@@ -248,6 +249,18 @@ if PASSWORD_RESET_TIMEOUT < 60:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("PASSWORD_RESET_TIMEOUT_MINUTES must be 1 or more.")
+# How many reset emails anyone may ask for (docs/security.md, "Forgotten password"): per
+# email address, and per client address, within the window; counted in the cache. Over
+# either, the page answers as ever and nothing is sent.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 20)
+PASSWORD_RESET_LIMIT_WINDOW_MINUTES = env_int("PASSWORD_RESET_LIMIT_WINDOW_MINUTES", 60)
+if min(PASSWORD_RESET_LIMIT_PER_EMAIL, PASSWORD_RESET_LIMIT_PER_IP,
+       PASSWORD_RESET_LIMIT_WINDOW_MINUTES) < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PASSWORD_RESET_LIMIT_PER_EMAIL, PASSWORD_RESET_LIMIT_PER_IP and "
+                               "PASSWORD_RESET_LIMIT_WINDOW_MINUTES must be 1 or more.")
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]

@@ -7,8 +7,9 @@ in the year 9999 (a day later overflows), an amount of 10**30 pounds
 field:
 
 - ids in addresses: ``core.converters`` (``<id:pk>``, ``{id:person_id}``);
-- pages: the GOV.UK forms (``core.forms``) refuse NUL in every field, and the date field
-  refuses dates outside :data:`EARLIEST_DATE`–:data:`LATEST_DATE`;
+- pages: the GOV.UK forms (``core.forms``, the base of every form) refuse NUL in every
+  field and text longer than :data:`TEXT_MAX` in a text field with no limit of its own,
+  and the date field refuses dates outside :data:`EARLIEST_DATE`–:data:`LATEST_DATE`;
 - the API: every input schema derives from ``api.schemas.InSchema`` (NUL, text length,
   whole numbers, ISO dates in range) and query strings pass ``api.parser`` (NUL, length).
 """
@@ -23,8 +24,9 @@ from selfdirect.core import clock
 # The largest id a record can have: BigAutoField is a signed 64-bit integer. Also the
 # largest whole number the API accepts anywhere (no column holds more).
 MAX_ID = 2**63 - 1
-# The longest text accepted anywhere: a free-text answer with no limit of its own (a
-# TextField) is capped here; a field with a max_length is capped by that.
+# The longest text accepted anywhere, pages and API alike: a free-text answer with no
+# limit of its own (a TextField) is capped here; a field with a max_length is capped by
+# that.
 TEXT_MAX = 10_000
 # The character PostgreSQL cannot store in text.
 NUL = "\x00"

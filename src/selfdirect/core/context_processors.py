@@ -38,6 +38,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.has_perm("planning.respond_to_referral"):
         items.append(("provider-referrals", "Referrals", None))
         items.append(("provider-hours", "Hours delivered", None))
+    if user.has_perm("dataprotection.export_person"):
+        items.append(("subject-access-find", "Subject access", None))
+        items.append(("retention", "Retention", None))
     if user.has_perm("authorities.view_policy"):
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("accounts.unlock_sign_in"):

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
@@ -81,40 +81,78 @@ def _label(field: forms.Field, name: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _refusing_nul(field: forms.Field, label: str) -> Any:
-    """``field.clean``, refusing a NUL character in what was typed before the field reads
-    it (a choice of a record by a text key would look it up in the database)."""
-    clean = field.clean
+def _refusal(field: forms.Field, label: str, typed: Any) -> forms.ValidationError | None:
+    """Why what was typed must not reach the field at all, or None.
 
-    def guarded(value: Any, *args: Any) -> Any:
-        if bounds.contains_nul(value):
-            raise forms.ValidationError(bounds.nul_message(label), code="null_characters")
-        return clean(value, *args)
+    - A NUL character, in any kind of field: PostgreSQL cannot store it, and a field
+      that looks a record up by a text key would send it to the database.
+    - Text longer than ``bounds.TEXT_MAX`` in a text field with no limit of its own (a
+      ``TextField`` of a model, a ``CharField`` without ``max_length``): the limit the API
+      holds every text to. Checked on what was typed, before the field strips it.
+    """
+    if bounds.contains_nul(typed):
+        return forms.ValidationError(bounds.nul_message(label), code="null_characters")
+    if (isinstance(field, forms.CharField) and field.max_length is None
+            and isinstance(typed, str) and len(typed) > bounds.TEXT_MAX):
+        return forms.ValidationError(bounds.too_long_message(label, bounds.TEXT_MAX),
+                                     code="max_length")
+    return None
 
-    guarded.refuses_nul = True  # type: ignore[attr-defined]
-    return guarded
+
+def _out_of_bounds(field: forms.Field, label: str, value: Any) -> forms.ValidationError | None:
+    """A number no column holds, from a number field (``bounds.MAX_ID`` either way)."""
+    if not isinstance(field, forms.IntegerField) or value is None or isinstance(value, bool):
+        return None
+    if value > bounds.MAX_ID:
+        return forms.ValidationError(f"{label} must be {bounds.MAX_ID:,} or less",
+                                     code="max_value")
+    if value < -bounds.MAX_ID:
+        return forms.ValidationError(f"{label} must be {-bounds.MAX_ID:,} or more",
+                                     code="min_value")
+    return None
 
 
-class SafeInputMixin:
-    """Every field of every form refuses a NUL character (PostgreSQL cannot store it) with
-    a message naming the field, whatever kind of field it is and however it was added.
-    Django's own check (``ProhibitNullCharactersValidator``) covers text fields only, after
-    ``to_python``, and does not name the field. A whole number is held to what the
-    database holds (``bounds.MAX_ID`` either way)."""
+class SafeInputMixin(forms.BaseForm):
+    """Every field of every form, whatever kind of field it is and however it was added
+    (after the form was built, too):
 
-    fields: dict[str, forms.Field]
+    - refuses a NUL character, with a message naming the field, before the field reads
+      what was typed (Django's own ``ProhibitNullCharactersValidator`` covers text fields
+      only, after ``to_python``, and does not name the field);
+    - refuses text longer than ``bounds.TEXT_MAX`` in a text field with no ``max_length``
+      ("Reason must be 10,000 characters or fewer"): a 10 MB paste is not saved;
+    - holds a whole number to what the database holds (``bounds.MAX_ID`` either way).
 
-    def full_clean(self) -> None:
+    All three are in ``_clean_fields``: Django's own loop over the fields
+    (``BaseForm._clean_fields``, Django 5.2: each field's ``clean`` with what was typed,
+    or its initial value when disabled, then the form's ``clean_<name>``), with a check
+    before each field reads the input and one after. No field is changed.
+    """
+
+    def _clean_fields(self) -> None:
         for name, field in self.fields.items():
-            if getattr(field.clean, "refuses_nul", False):
-                continue
+            bound = self[name]
             label = _label(field, name)
-            field.clean = _refusing_nul(field, label)  # type: ignore[method-assign]
-            if isinstance(field, forms.IntegerField):
-                field.validators += [
-                    MaxValueValidator(bounds.MAX_ID, f"{label} must be {bounds.MAX_ID:,} or less"),
-                    MinValueValidator(-bounds.MAX_ID, f"{label} must be {-bounds.MAX_ID:,} or more")]
-        super().full_clean()  # type: ignore[misc]
+            try:
+                if field.disabled:
+                    value = bound.initial
+                else:
+                    value = bound.data
+                    refusal = _refusal(field, label, value)
+                    if refusal:
+                        raise refusal
+                if isinstance(field, forms.FileField):
+                    value = field.clean(value, bound.initial)
+                else:
+                    value = field.clean(value)
+                problem = _out_of_bounds(field, label, value)
+                if problem:
+                    raise problem
+                self.cleaned_data[name] = value
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except forms.ValidationError as error:
+                self.add_error(name, error)
 
 
 class GovukForm(SafeInputMixin, forms.Form):

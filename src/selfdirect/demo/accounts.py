@@ -54,6 +54,9 @@ ROLE_SHOWS: dict[str, str] = {
                       "delivered (Edinburgh's has a shortfall); no person records"),
     "commissioner": "commissioning and returns; no person records",
     "administrator": "the authority's settings and policy data; no person records",
+    "data_protection": ("subject-access exports of the authority's people (each one logged) "
+                        "and approving the anonymisation of records past the retention "
+                        "period"),
 }
 
 _NAMES: dict[str, dict[str, tuple[str, str]]] = {
@@ -63,6 +66,7 @@ _NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "finance_officer": ("Shona", "Murray"), "finance_officer2": ("Ross", "Campbell"),
         "provider_user": ("Kirsty", "Paterson"),
         "commissioner": ("Euan", "Hamilton"), "administrator": ("Alison", "Grant"),
+        "data_protection": ("Catriona", "MacLeod"),
     },
     "manchester": {
         "social_worker": ("Priya", "Shah"), "social_worker2": ("Tom", "Bradley"),
@@ -70,6 +74,7 @@ _NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "finance_officer": ("Sarah", "Hughes"), "finance_officer2": ("Aisha", "Begum"),
         "provider_user": ("Kelly", "Nolan"),
         "commissioner": ("Imran", "Hussain"), "administrator": ("Joanne", "Kershaw"),
+        "data_protection": ("Gareth", "Lloyd"),
     },
 }
 

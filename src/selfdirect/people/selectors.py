@@ -130,11 +130,13 @@ R = TypeVar("R", bound=models.Model)
 
 def person_get(*, user: Any, person_id: int,
                permission: str | tuple[str, ...] = "people.view_person",
-               path: str = "", channel: str = "page", log: bool = True) -> Person:
+               path: str = "", channel: str = "page", log: bool = True,
+               purpose: str = "") -> Person:
     """Load one person for ``user`` with everything the person page shows.
 
     Raises ``Http404`` (never 403: the record's existence is not disclosed) when the user
-    may not hold ``permission`` for it, and writes the access log either way.
+    may not hold ``permission`` for it, and writes the access log either way, with
+    ``purpose`` when the opening has one beyond the page ("subject access export").
     """
     person = (
         Person.objects.select_related("authority", "team", "allocated_worker", "user",
@@ -151,7 +153,8 @@ def person_get(*, user: Any, person_id: int,
     allowed = person is not None and any(user.has_perm(p, person) for p in wanted)
     if log:
         access_log_record(user=user, person_id=person_id, path=path, channel=channel,
-                          outcome=AccessLog.Outcome.VIEWED if allowed else AccessLog.Outcome.DENIED)
+                          outcome=AccessLog.Outcome.VIEWED if allowed else AccessLog.Outcome.DENIED,
+                          purpose=purpose)
     if not allowed:
         raise Http404("No person found.")
     assert person is not None

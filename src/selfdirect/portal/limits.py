@@ -1,46 +1,33 @@
 """How often the public "ask for support" form may be sent: a few times an hour from one
 address, and a few times an hour for one contact (email or phone), whoever sends it.
 
-The counts live in Django's cache (``settings.CACHES``), not in the visitor's session, so
-a fresh cookie does not reset them. One process needs nothing more; several web
-processes must share a cache (``CACHE_BACKEND`` and ``CACHE_LOCATION``, such as Redis or
-the database cache), or each would count on its own (docs/security.md). The address is
-``REMOTE_ADDR``: behind a reverse proxy, the proxy must pass the visitor's own address.
+The counting is ``core.rate_limits`` (in Django's cache, shared by every web process
+that shares the cache; docs/security.md).
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from typing import Any
 
-from django.core.cache import cache
+from selfdirect.core import rate_limits
 
 LIMIT = 5
 WINDOW_SECONDS = 60 * 60
+BY_ADDRESS = rate_limits.Limit("self-referral:ip", LIMIT, WINDOW_SECONDS)
+BY_CONTACT = rate_limits.Limit("self-referral:contact", LIMIT, WINDOW_SECONDS)
 
 
-def _keys(request: Any, contact: str | None) -> list[str]:
-    keys = [f"self-referral:ip:{request.META.get('REMOTE_ADDR') or 'unknown'}"]
+def _checks(request: Any, contact: str | None) -> list[rate_limits.Check]:
+    checks = [(BY_ADDRESS, rate_limits.client_address(request))]
     if contact:
-        # Only a digest of the contact is kept, and only for the hour.
-        normalised = "".join(contact.split()).lower()
-        keys.append("self-referral:contact:" + hashlib.sha256(normalised.encode()).hexdigest())
-    return keys
-
-
-def _recent(key: str, now: float) -> list[float]:
-    sent = cache.get(key) or []
-    return [t for t in sent if isinstance(t, int | float) and now - t < WINDOW_SECONDS]
+        checks.append((BY_CONTACT, rate_limits.contact_digest(contact)))
+    return checks
 
 
 def limit_reached(request: Any, contact: str | None = None) -> bool:
     """Whether this address, or this contact, has already sent ``LIMIT`` in the hour."""
-    now = time.time()
-    return any(len(_recent(key, now)) >= LIMIT for key in _keys(request, contact))
+    return bool(rate_limits.limits_reached(_checks(request, contact)))
 
 
 def record_send(request: Any, contact: str | None) -> None:
-    now = time.time()
-    for key in _keys(request, contact):
-        cache.set(key, [*_recent(key, now), now], timeout=WINDOW_SECONDS)
+    rate_limits.record_all(_checks(request, contact))

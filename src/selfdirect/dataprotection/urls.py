@@ -1,0 +1,5 @@
+"""The data protection pages."""
+
+from selfdirect.dataprotection import views
+
+urlpatterns = [*views.urlpatterns]
