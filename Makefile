@@ -18,10 +18,11 @@ STATIC_STAMP := src/selfdirect/static/dist/selfdirect.css
 WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: help install static demo demo-data run test test-fast test-browser lint typecheck bench clean
+.PHONY: help install static demo demo-data run worker test test-fast test-browser lint typecheck bench clean
 
 help:
 	@echo "make demo        run selfdirect with synthetic data at http://$(HOST):$(PORT)/"
+	@echo "make worker      run the background jobs' worker (make demo starts one for you)"
 	@echo "make test        run every test (browser tests need Debian's chromium)"
 	@echo "make test-fast   every test except the browser ones and the API fuzz run"
 	@echo "make lint        ruff; make typecheck: mypy"
@@ -50,7 +51,17 @@ demo: install static
 	@echo
 	@echo "selfdirect is running at http://$(HOST):$(PORT)/  (press Ctrl+C to stop)"
 	@# The second factor for staff is off in the demo: the printed password alone signs in.
-	DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) DEBUG=true STAFF_SECOND_FACTOR=false $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background jobs' worker runs beside the server, and stops with it.
+	( export DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)); $(PY) manage.py jobs_recover && \
+	  exec $(PY) manage.py db_worker --no-reload ) & \
+	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  DATABASE_URL=sqlite:///$(abspath $(DEMO_DB)) DEBUG=true STAFF_SECOND_FACTOR=false $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Background jobs (docs/jobs.md): first queue again any job a stopped worker left running,
+# then take jobs from the database queue until stopped. DATABASE_URL says which database.
+worker: install
+	$(PY) manage.py jobs_recover
+	$(PY) manage.py db_worker --no-reload
 
 test: install static
 	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)

@@ -107,6 +107,20 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """What the data migrations load (the policy figures, the outcome taxonomy, the
+    spending exclusions), put back for a transactional test: the flush after an earlier
+    transactional test empties every table. Each loader is idempotent."""
+    from selfdirect.authorities.policy import load_defaults as load_policy
+    from selfdirect.outcomes.taxonomy import load_taxonomy
+    from selfdirect.spending.rulebook import load_defaults as load_exclusions
+
+    load_policy()
+    load_taxonomy()
+    load_exclusions()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the public form's limits live there), so no

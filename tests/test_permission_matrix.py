@@ -103,6 +103,7 @@ from tests.assessments import matrix as assessment_matrix  # noqa: E402
 from tests.carers import matrix as carers_matrix  # noqa: E402
 from tests.charging import matrix as charging_matrix  # noqa: E402
 from tests.dataprotection import matrix as dataprotection_matrix  # noqa: E402
+from tests.jobs import matrix as jobs_matrix  # noqa: E402
 from tests.payments import matrix_hours as payments_hours_matrix  # noqa: E402
 from tests.payments import matrix_monitoring as payments_monitoring_matrix  # noqa: E402
 from tests.payments import matrix_person as payments_person_matrix  # noqa: E402
@@ -119,7 +120,7 @@ DOMAIN_MATRICES = (accounts_matrix, assessment_matrix, portal_matrix, carers_mat
                    charging_matrix, planning_matrix, plans_matrix, providers_matrix,
                    spending_matrix, payments_reports_matrix, payments_person_matrix,
                    payments_hours_matrix, payments_monitoring_matrix, payments_runs_matrix,
-                   dataprotection_matrix)
+                   dataprotection_matrix, jobs_matrix)
 ALL_PAGES = {**MATRIX}
 for _module in DOMAIN_MATRICES:
     assert not set(_module.MATRIX) & set(ALL_PAGES), "a page is in two matrices"

@@ -18,6 +18,7 @@ from selfdirect.core import clock
 from tests.allocation.test_calibration import agreed_budgets
 from tests.allocation.test_panel import agreed, calculated, for_panel, meeting
 from tests.allocation.test_ras import live_version
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -237,9 +238,21 @@ def test_a_new_price_recalculates_and_flags(client, world):
     assert body["version"]["price_per_point_pence"] == 4700
     assert body["version"]["price_per_point"] == "47.00"
     assert body["version"]["effective_from"] == today.isoformat()
-    assert body["recalculation"]["recalculated"] == 1 and body["recalculation"]["flagged"] == 1
+    # The recalculation is a background job, which the caller follows at /api/jobs/{id}.
+    job = body["recalculation"]
+    assert (job["kind"], job["state"], job["done"]) == ("allocation.recalculate", "queued", 0)
+    indicative.refresh_from_db()
+    assert indicative.total != 33 * 4700
+    run_jobs()
+    status, job = call(client, world.user("scot_administrator"), "GET", f"/api/jobs/{job['id']}")
+    assert status == 200 and job["state"] == "done", job
+    assert (job["figures"]["recalculated"], job["figures"]["flagged"]) == (1, 1)
+    assert (job["done"], job["total"]) == (2, 2)
     indicative.refresh_from_db()
     assert indicative.total == 33 * 4700
+    # Nobody else's job: another authority's administrator is told there is none.
+    status, _ = call(client, world.user("eng_administrator"), "GET", f"/api/jobs/{job['id']}")
+    assert status == 404
 
 
 @pytest.mark.parametrize("body, field", [

@@ -15,6 +15,7 @@ from selfdirect.allocation.models import IndicativeBudget, RasBand
 from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.core import clock
 from tests.allocation.test_ras import POINTS, START, calculated
+from tests.jobs_helpers import run_jobs
 
 BANDS = [{"label": "Band A", "lower": 0, "upper": 19, "amount": None, "cap": 50000},
          {"label": "Band B", "lower": 20, "upper": 39, "amount": 120000, "cap": None},
@@ -78,6 +79,7 @@ def test_a_cap_is_explained_and_kept_through_a_price_change(world):
                          "Band C (30 and more points)")
     new = allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                       price_per_point="40.00", effective_from=START)
+    run_jobs()  # the recalculation the price change queued
     assert list(RasBand.objects.filter(version=new).values_list("label", flat=True)) == ["Band C"]
     budget = IndicativeBudget.objects.get(pk=budget.pk)
     assert budget.base_amount == 132000  # 33 × £40.00, under the cap

@@ -11,6 +11,7 @@ from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.core import clock
 from tests.allocation.test_ras import calculated, live_version
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,7 @@ def test_a_price_change_leaves_a_proposed_budget_alone(world):
     allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                 price_per_point=Decimal("50.00"),
                                 effective_from=clock.today())
+    run_jobs()  # the recalculation the price change queued
     before = proposed.total
     proposed.refresh_from_db()
     indicative_after = IndicativeBudget.objects.get(pk=indicative.pk)

@@ -23,6 +23,7 @@ from selfdirect.authorities.models import PolicyFigure
 from selfdirect.authorities.policy import definitions, to_canonical
 from selfdirect.core import clock
 from tests.allocation.test_ras import calculated, live_version
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -353,6 +354,7 @@ def test_the_team_managers_home_lists_agreed_budgets_flagged_for_review(client, 
     version = IndicativeBudget.objects.get(pk=budget.pk).ras_version
     allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                 price_per_point="47.00", effective_from=version.effective_from)
+    run_jobs()  # the recalculation the price change queued
     client.force_login(manager)
     home = client.get(reverse("dashboard")).content.decode()
     assert "Agreed budgets to look at when they are next reviewed" in home

@@ -17,6 +17,7 @@ from selfdirect.allocation.models import IndicativeBudget, RasQuestion, ReasonCo
 from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.core import clock
 from tests.allocation.test_ras import ANSWERS, POINTS, calculated, live_version, new_assessment
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,7 @@ def test_scenario_4_an_explained_budget_before_planning(world):
     allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                 price_per_point=Decimal("48.00"),
                                 effective_from=clock.today())
+    run_jobs()  # the recalculation the price change queued
     eilidh.refresh_from_db()
     agreed.refresh_from_db()
     assert eilidh.price_per_point == 4800 and eilidh.points == 44

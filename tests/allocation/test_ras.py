@@ -21,6 +21,7 @@ from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import NeedArea
 from selfdirect.core import clock
 from tests.factories import PersonFactory
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +160,7 @@ def test_price_change_recalculates_indicative_budgets_only(world):
     today = clock.today()
     new = allocation.ras_price_change(actor=admin, version=old, price_per_point="£50.00",
                                       effective_from=today)
+    run_jobs()  # the recalculation the price change queued
     assert new.state == RasVersion.State.LIVE and new.price_per_point == 5000
     assert RasQuestion.objects.filter(domain__version=new).count() == len(ANSWERS)
     old.refresh_from_db()
@@ -195,6 +197,7 @@ def test_price_change_guards(world):
     # The same date replaces the version.
     new = allocation.ras_price_change(actor=admin, version=old, price_per_point="50",
                                       effective_from=START)
+    run_jobs()  # the recalculation the price change queued
     old.refresh_from_db()
     assert old.state == RasVersion.State.RETIRED
     assert allocation.live_version_on(world.scot, today) == new

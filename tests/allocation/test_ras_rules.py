@@ -14,6 +14,7 @@ from selfdirect.allocation import services as allocation
 from selfdirect.allocation.models import IndicativeBudget
 from selfdirect.core import clock
 from tests.allocation.test_ras import POINTS, START, calculated, live_version
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,7 @@ def _scoped_version(world, *, scope, client_groups=(), minimum_age=None, maximum
     if price:
         version = allocation.ras_price_change(actor=admin, version=version,
                                               price_per_point=price, effective_from=START)
+        run_jobs()  # the recalculation the price change queued
     return version
 
 
@@ -68,6 +70,7 @@ def test_a_price_change_recalculates_only_its_own_line(world):
                             reason="Meets the outcomes")
     allocation.ras_price_change(actor=world.user("scot_administrator"), version=everyone,
                                 price_per_point="50.00", effective_from=START)
+    run_jobs()  # the recalculation the price change queued
     assert IndicativeBudget.objects.get(pk=plain.pk).base_amount == POINTS * 5000
     assert IndicativeBudget.objects.get(pk=with_ld.pk).base_amount == POINTS * 4500
     assert IndicativeBudget.objects.get(pk=agreed_ld.pk).review_flag == ""

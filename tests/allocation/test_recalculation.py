@@ -21,8 +21,10 @@ from selfdirect.allocation.models import (
 from selfdirect.allocation.recalculation import recalculate_indicative
 from selfdirect.assessments import services as assessing
 from selfdirect.core import clock
+from selfdirect.jobs.models import Job
 from tests.allocation.test_ras import ANSWERS, POINTS, START, calculated, live_version
 from tests.factories import TEST_PASSWORD, PersonFactory
+from tests.jobs_helpers import finished, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +78,15 @@ def test_a_price_change_recalculates_indicative_budgets_and_flags_agreed_ones(wo
     version, adjusted, plain, proposed, agreed, english = mixed
     before = {b.pk: _state(b) for b in (adjusted, plain, proposed, agreed, english)}
     admin = world.user("scot_administrator")
-    new, result = allocation.ras_price_change_with_result(
+    new, job = allocation.ras_price_change_with_job(
         actor=admin, version=version, price_per_point="47.00", effective_from=MAY_DAY)
-    assert (result.recalculated, result.unchanged, result.skipped, result.flagged) == (2, 0, [], 1)
+    # Queued in the same transaction as the new version; nothing is recalculated yet.
+    assert job.state == "queued" and job.started_by == admin and job.authority == world.scot
+    adjusted.refresh_from_db()
+    assert adjusted.ras_version == version
+    job = finished(job)
+    assert job.figures == {"recalculated": 2, "unchanged": 0, "skipped": 0, "flagged": 1}
+    assert (job.done, job.total, job.problems) == (3, 3, [])
 
     # By hand: 33 points × £47.00 = £1,551.00; + £520.00; + 10% of £1,551.00 = £155.10.
     adjusted.refresh_from_db()
@@ -110,6 +118,7 @@ def test_recalculating_again_changes_nothing(world, mixed):
     admin = world.user("scot_administrator")
     new = allocation.ras_price_change(actor=admin, version=version, price_per_point="47.00",
                                       effective_from=MAY_DAY)
+    run_jobs()
     count = adjusted.history.count()
     again = recalculate_indicative(actor=admin, authority=world.scot, version=new,
                                    reason=PRICE_SENTENCE)
@@ -131,9 +140,10 @@ def test_a_questionnaire_change_recalculates_with_the_new_points(world, mixed):
                                             points_by_answer_id={daily.pk: "12"}) == 1
     plain.refresh_from_db()
     assert plain.points == POINTS and plain.ras_version == version
-    published, result = allocation.ras_version_publish_with_result(actor=admin, version=draft)
+    published, job = allocation.ras_version_publish_with_job(actor=admin, version=draft)
     assert published.state == RasVersion.State.LIVE
-    assert (result.recalculated, result.flagged) == (2, 1)
+    job = finished(job)
+    assert (job.figures["recalculated"], job.figures["flagged"]) == (2, 1)
     plain.refresh_from_db()
     assert plain.ras_version == draft and plain.points == POINTS + 2
     assert plain.total == (POINTS + 2) * 4500
@@ -153,8 +163,9 @@ def test_a_future_version_recalculates_nothing_when_published(world, mixed):
     admin = world.user("scot_administrator")
     future = clock.today() + datetime.timedelta(days=30)
     draft = allocation.ras_version_draft_from(actor=admin, version=version, effective_from=future)
-    _, result = allocation.ras_version_publish_with_result(actor=admin, version=draft)
-    assert result is None
+    _, job = allocation.ras_version_publish_with_job(actor=admin, version=draft)
+    assert job is None
+    run_jobs()
     plain.refresh_from_db()
     assert plain.ras_version == version
 
@@ -169,10 +180,11 @@ def test_a_budget_without_an_answer_to_a_new_question_is_left_and_reported(world
     RasAnswer.objects.create(question=question, code="none", text="No help", points=0)
     RasAnswer.objects.create(question=question, code="some", text="Some help", points=2)
     before = _state(plain)
-    _, result = allocation.ras_version_publish_with_result(actor=admin, version=draft)
-    assert result.recalculated == 0
-    assert sorted(pk for pk, _ in result.skipped) == sorted([adjusted.pk, plain.pk])
-    assert all(reason == "No answer to: garden" for _, reason in result.skipped)
+    _, job = allocation.ras_version_publish_with_job(actor=admin, version=draft)
+    job = finished(job)
+    assert (job.figures["recalculated"], job.figures["skipped"]) == (0, 2)
+    assert sorted(job.problems) == sorted(
+        f"Budget {pk} was left as it was: No answer to: garden" for pk in (adjusted.pk, plain.pk))
     assert _state(plain) == before
 
 
@@ -186,7 +198,7 @@ def test_the_query_count_does_not_grow_with_the_budgets(world, django_assert_max
         _agreed(world)
         RasVersion.objects.filter(pk=version.pk).update(price_per_point=price)
         version.refresh_from_db()
-        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(16):
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(18):
             result = recalculate_indicative(actor=admin, authority=world.scot, version=version,
                                             reason=f"Price {price}")
         assert result.recalculated == size
@@ -249,12 +261,22 @@ def test_the_price_change_page_confirms_then_recalculates(admin_client, world, m
     assert plain.price_per_point == 4500  # nothing yet
     done = admin_client.post(url, {**data, "confirm": "yes"})
     new = RasVersion.objects.get(authority=world.scot, effective_from=MAY_DAY)
-    assert done.status_code == 302 and done.url == reverse("ras-version", args=[new.pk])
-    banner = admin_client.get(done.url).content.decode()
-    assert "2 indicative budgets recalculated" in banner
-    assert "1 agreed budget flagged for review" in banner
+    job = Job.objects.get()
+    # The request returns at once, to the job's page: the work waits for the worker.
+    assert done.status_code == 302 and done.url == reverse("job-detail", args=[job.pk])
+    waiting = admin_client.get(done.url).content.decode()
+    assert "The price per point is now £47.00" in waiting and "Waiting to start" in waiting
+    assert reverse("job-progress", args=[job.pk]) in waiting  # it asks for its progress
+    plain.refresh_from_db()
+    assert plain.price_per_point == 4500
+    run_jobs()
+    panel = admin_client.get(reverse("job-progress", args=[job.pk])).content.decode()
+    assert "2 indicative budgets recalculated" in panel
+    assert "1 agreed budget flagged for review" in panel
+    assert "hx-trigger" not in panel  # finished: it stops asking
     plain.refresh_from_db()
     assert plain.price_per_point == 4700
+    assert new.pk == plain.ras_version_id
     # A date before the version's own is refused by the service, naming the field.
     late = admin_client.post(reverse("ras-price-change", args=[new.pk]), {
         "price_per_point": "48.00", "effective_from_day": "1", "effective_from_month": "4",
@@ -283,7 +305,9 @@ def test_the_draft_points_and_publish_pages(admin_client, world, mixed):
     confirm = admin_client.get(publish).content.decode()
     assert "2 indicative budgets will be recalculated" in confirm
     done = admin_client.post(publish)
-    assert done.url == reverse("ras-version", args=[draft.pk])
+    job = Job.objects.get()
+    assert done.url == reverse("job-detail", args=[job.pk])
+    run_jobs()
     assert "2 indicative budgets recalculated" in admin_client.get(done.url).content.decode()
     plain.refresh_from_db()
     assert plain.points == POINTS + 2

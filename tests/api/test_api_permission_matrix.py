@@ -25,6 +25,7 @@ from selfdirect.people.services import consent_record
 from selfdirect.planning import plans
 from selfdirect.planning.models import SupportPlan
 from tests.carers import matrix as carers_matrix
+from tests.jobs import matrix as jobs_matrix
 from tests.payments import matrix_person as payments_matrix
 from tests.providers import matrix as providers_matrix
 from tests.test_permission_matrix import ACTORS, NOT_FOUND, OK, REFUSED, row
@@ -296,6 +297,9 @@ MATRIX = {
     ("GET", "/api/referrals/{referral}", None): _PROVIDER_STAFF,
     ("POST", "/api/referrals/{referral}/response", '{"accept": true}'): _PROVIDER_STAFF,
     ("POST", "/api/referrals/{referral}/withdraw", None): _staff_change(OK),
+    # Background jobs (jobs/api.py): the job here was started by Edinburgh's administrator.
+    ("GET", "/api/jobs/{job}", None): {**jobs_matrix.MATRIX["job-detail"],
+                                       "anonymous": UNAUTHENTICATED},
 }
 
 
@@ -328,6 +332,7 @@ def test_every_api_operation_is_in_the_matrix():
                                 .replace("{id:support_line_id}", "{support_line}")
                                 .replace("{id:referral_id}", "{referral}")
                                 .replace("{id:run_id}", "{run}")
+                                .replace("{id:job_id}", "{job}")
                                 .replace("{text:code}", "{code}")))
     assert routes == {(method, path) for method, path, _ in MATRIX}
 
@@ -457,6 +462,8 @@ def _directory_url(path, users, person, url):
             amount=50000, outcome=_agreed_outcome(person),
             wanted_on=clock.today())
         url = url.replace("{spending_request}", str(made.pk))
+    if "{job}" in url:
+        url = url.replace("{job}", str(jobs_matrix.a_job(users, person).pk))
     if "{support_line}" in url:
         url = url.replace("{support_line}", str(_provider_line(users, person).pk))
     if path.startswith("/api/referrals"):

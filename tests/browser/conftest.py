@@ -72,14 +72,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db: Any) -> None:
+def reference_data(reference_data: None) -> None:
     """The live server's tests empty the database after each test, data migrations
-    included: load the outcome frameworks and policy figures the pages use again."""
-    from selfdirect.authorities.policy import load_defaults
-    from selfdirect.outcomes.taxonomy import load_taxonomy
-
-    load_taxonomy()
-    load_defaults()
+    included: every browser test loads again what the pages use (tests/conftest.py)."""
 
 
 # --- The browser --------------------------------------------------------------------------

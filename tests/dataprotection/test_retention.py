@@ -25,12 +25,14 @@ from selfdirect.core import clock
 from selfdirect.dataprotection import export, selectors, services
 from selfdirect.dataprotection.anonymise import REMOVED
 from selfdirect.dataprotection.models import RetentionAction, RetentionApproval
+from selfdirect.jobs.models import Job
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.payments.ledger import ledger_problems
 from selfdirect.payments.models import Entry, Line, PayeeAccount, Schedule
 from selfdirect.people.models import Person, Relationship
 from tests.dataprotection.conftest import CONTRIBUTOR, EMAIL, FAMILY, GIVEN, PHONE
 from tests.factories import TEST_PASSWORD
+from tests.jobs_helpers import finished
 
 TODAY = clock.today()
 # Scotland's default: a record is kept 6 years after the last activity.
@@ -361,3 +363,21 @@ def test_strange_approvals_never_fail(client, full, data):
     assert response.status_code in (200, 302)
     assert response.status_code == 302 or not RetentionApproval.objects.filter(
         status="approved").exists()
+
+
+def test_the_approval_on_the_page_is_carried_out_by_a_background_job(client, full):
+    _close(full)
+    client.login(username="scot_data_protection", password=TEST_PASSWORD)
+    with clock.as_of(LATER):
+        response = client.post(reverse("retention"), {"confirm": "on"})
+        job = Job.objects.get(kind="dataprotection.retention")
+        assert response.url == reverse("job-detail", args=[job.pk])
+        full.person.refresh_from_db()
+        assert full.person.given_name == GIVEN  # queued, not done in the request
+        job = finished(job)
+    assert job.figures["anonymised"] >= 1 and job.started_by.username == "scot_data_protection"
+    full.person.refresh_from_db()
+    assert full.person.given_name != GIVEN
+    assert RetentionApproval.objects.get(pk=job.params["approval_id"]).status == "done"
+    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "anonymised" in page and reverse("retention") in page

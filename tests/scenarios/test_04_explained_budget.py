@@ -21,6 +21,7 @@ from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from tests.allocation.test_ras import ANSWERS, POINTS, calculated, live_version
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
+from tests.jobs_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,7 @@ def test_eilidh_reads_how_her_budget_was_reached_and_a_new_price_follows_it(clie
     new = allocation.ras_price_change(actor=world.user("scot_administrator"), version=version,
                                       price_per_point="50.00",
                                       effective_from=clock.today())
+    run_jobs()  # the recalculation the price change queued
     assert new.state == RasVersion.State.LIVE
 
     budget.refresh_from_db()

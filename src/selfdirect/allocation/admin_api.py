@@ -27,6 +27,7 @@ from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority
 from selfdirect.core import clock
 from selfdirect.core.money import pounds
+from selfdirect.jobs.api import JobOut, job_out
 
 SIT = "allocation.sit_on_panel"
 ENVELOPE = "allocation.manage_envelope"
@@ -122,17 +123,12 @@ class PriceIn(InSchema):
     effective_from: datetime.date
 
 
-class RecalculationOut(Schema):
-    recalculated: int
-    unchanged: int
-    skipped: int
-    flagged: int
-    summary: str
-
-
 class PriceOut(Schema):
+    """The new version, and the background job recalculating the budgets: follow it at
+    ``GET /api/jobs/{id}`` until its state is ``done``."""
+
     version: VersionOut
-    recalculation: RecalculationOut
+    recalculation: JobOut
 
 
 class GroupOut(Schema):
@@ -351,18 +347,17 @@ def ras_version_list(request: Any, authority_id: int) -> Any:
 @router.post("/resource-allocation/versions/{id:version_id}/price",
              response={201: PriceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              summary="A new price per point (pounds, as text) from a date: a new live version; "
-                     "indicative budgets are recalculated, agreed ones flagged for review")
+                     "a background job recalculates indicative budgets and flags agreed ones "
+                     "for review")
 @api_permission(RAS)
 def ras_price_create(request: Any, version_id: int, payload: PriceIn) -> Any:
     version = RasVersion.objects.filter(pk=version_id).select_related("authority").first()
     if version is None or not request.user.has_perm(RAS, version):
         raise Http404("No version found.")
-    new, result = services.ras_price_change_with_result(
+    new, job = services.ras_price_change_with_job(
         actor=request.user, version=version, price_per_point=payload.price_per_point,
         effective_from=payload.effective_from)
-    return Status(201, {"version": _version_out(new), "recalculation": {
-        "recalculated": result.recalculated, "unchanged": result.unchanged,
-        "skipped": len(result.skipped), "flagged": result.flagged, "summary": result.summary}})
+    return Status(201, {"version": _version_out(new), "recalculation": job_out(job)})
 
 
 # --- Calibration -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 
 from selfdirect.allocation import services
 from selfdirect.allocation.models import IndicativeBudget, RasAnswer, RasDomain, RasVersion
@@ -172,7 +172,8 @@ def ras_version(request: HttpRequest, version_id: int) -> HttpResponse:
 def ras_price_change(request: HttpRequest, version_id: int) -> HttpResponse:
     """A new price per point for the live version: the form, then a confirmation saying
     how many indicative budgets will be recalculated and agreed ones flagged, then the
-    change (POST-redirect-GET, with the result in a success banner)."""
+    change, which queues the recalculation and sends the administrator to its progress
+    page (POST-redirect-GET)."""
     authority, version = _version(request, version_id)
     if version.state != RasVersion.State.LIVE:
         raise Http404("Only a live version's price can be changed.")
@@ -182,15 +183,17 @@ def ras_price_change(request: HttpRequest, version_id: int) -> HttpResponse:
         effective_from = form.cleaned_data["effective_from"]
         if request.POST.get("confirm") == "yes":
             try:
-                new, result = services.ras_price_change_with_result(
+                new, job = services.ras_price_change_with_job(
                     actor=request.user, version=version, price_per_point=format_pounds(pence),
-                    effective_from=effective_from)
+                    effective_from=effective_from, back_url=reverse("ras-versions"))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"The price per point is now {format_pounds(pence)} "
-                                          f"from {effective_from:%-d %B %Y}. {result.summary}")
-                return redirect("ras-version", version_id=new.pk)
+                                          f"from {effective_from:%-d %B %Y}. The budgets are "
+                                          f"being worked out again: this page shows how far "
+                                          f"it has got.")
+                return redirect("job-detail", job_id=job.pk)
         else:
             counts = _counts(authority)
             return render(request, "allocation/ras_price_confirm.html", {
@@ -262,14 +265,17 @@ def ras_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            _, result = services.ras_version_publish_with_result(actor=request.user,
-                                                                 version=version)
+            _, job = services.ras_version_publish_with_job(
+                actor=request.user, version=version,
+                back_url=reverse("ras-version", kwargs={"version_id": version.pk}))
         except ValidationError as exc:
             errors = exc.messages
         else:
             text = f"{version.name} is live from {version.effective_from:%-d %B %Y}."
-            if result is not None:
-                text += f" {result.summary}"
+            if job is not None:
+                messages.success(request, text + " The budgets are being worked out again: "
+                                                 "this page shows how far it has got.")
+                return redirect("job-detail", job_id=job.pk)
             messages.success(request, text)
             return redirect("ras-version", version_id=version.pk)
     counts = _counts(authority)

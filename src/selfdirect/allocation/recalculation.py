@@ -112,15 +112,20 @@ def questionnaire_change_reason(version: RasVersion) -> str:
             f"{version.effective_from:%-d %B %Y}")
 
 
-def _batches(queryset: Any, batch_size: int) -> Any:
-    """Locked batches of ``queryset`` in primary-key order: the keys first (one query of
-    integers), then each batch by its keys, so no batch sorts what is left of the table."""
-    keys = list(queryset.order_by("pk").values_list("pk", flat=True))
+def _slices(keys: list[int], batch_size: int) -> Any:
+    """``keys`` (primary keys, read first in one query of integers) a batch at a time, so
+    no batch sorts what is left of the table."""
     for start in range(0, len(keys), batch_size):
-        batch = list(queryset.select_for_update(of=("self",))
-                     .filter(pk__in=keys[start:start + batch_size]).order_by("pk"))
-        if batch:
-            yield batch
+        yield keys[start:start + batch_size]
+
+
+def _locked(queryset: Any, keys: list[int]) -> list[Any]:
+    """The rows of one batch, locked until its transaction commits."""
+    return list(queryset.select_for_update(of=("self",)).filter(pk__in=keys).order_by("pk"))
+
+
+def _keys(queryset: Any) -> list[int]:
+    return list(queryset.order_by("pk").values_list("pk", flat=True))
 
 
 # Parameters per statement: below SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -234,13 +239,19 @@ def _write(budgets: list[IndicativeBudget], fields: list[str], *, actor: Any, re
         _history(budgets, actor=actor, reason=reason, when=when)
 
 
-@transaction.atomic
 def recalculate_indicative(*, actor: Any, authority: Any, version: RasVersion, reason: str,
-                           batch_size: int = BATCH_SIZE) -> RecalculationResult:
+                           batch_size: int = BATCH_SIZE,
+                           progress: Callable[[int, int], None] | None = None,
+                           ) -> RecalculationResult:
     """Re-score every indicative budget of ``authority`` under ``version`` (keeping each
     budget's adjustments), then flag every agreed budget for its next review with
     ``reason`` (a sentence, like "The price per point changed from £45.00 to £47.00 on
-    1 May 2026"). One history row per budget changed; proposed budgets are not touched."""
+    1 May 2026"). One history row per budget changed; proposed budgets are not touched.
+
+    Run as a background job (``allocation.jobs``). Each batch commits on its own, and
+    ``progress(done, total)`` is told after each, so the job's page moves while it runs.
+    Running it again (after a worker was stopped part-way) finds the batches already done
+    up to date, and leaves them: nothing is done twice."""
     require_perm(actor, "allocation.manage_ras", version)
     if version.authority_id != authority.pk:
         raise ValidationError({"version": "This version belongs to another council"})
@@ -256,69 +267,97 @@ def recalculate_indicative(*, actor: Any, authority: Any, version: RasVersion, r
     indicative = IndicativeBudget.objects.filter(person__authority_id=authority.pk,
                                                  ras_version__scope=version.scope,
                                                  state=IndicativeBudget.State.INDICATIVE)
-    for batch in _batches(indicative, batch_size):
-        assessment_ids = [b.assessment_id for b in batch]
-        chosen: dict[int, dict[str, str]] = defaultdict(dict)
-        for assessment_id, question, answer in (
-                RasResponse.objects.filter(assessment_id__in=assessment_ids)
-                .values_list("assessment_id", "question__code", "answer__code")):
-            chosen[assessment_id][question] = answer
-        adjustments: dict[int, list[BudgetAdjustment]] = defaultdict(list)
-        for adjustment in (BudgetAdjustment.objects.filter(budget_id__in=[b.pk for b in batch])
-                           .order_by("budget_id", "pk")):
-            adjustments[adjustment.budget_id].append(adjustment)
-        changed: list[IndicativeBudget] = []
-        for budget in batch:
-            points, breakdown, missing = scorer.score(chosen[budget.assessment_id])
-            if missing:
-                result.skipped.append((budget.pk, "No answer to: " + ", ".join(missing)))
-                continue
-            band = band_for(points, bands) or {}
-            base = base_amount(points, version.price_per_point, band)
-            total = budget_total(base, adjustments[budget.pk])
-            if total < 0:
-                result.skipped.append((budget.pk, f"Its adjustments would take it below "
-                                                  f"£0.00 ({format_pounds(total)})"))
-                continue
-            if (budget.ras_version_id, budget.points, budget.domain_points, budget.band,
-                    budget.price_per_point, budget.base_amount, budget.total) == (
-                    version.pk, points, breakdown, band, version.price_per_point, base, total):
-                result.unchanged += 1
-                continue
-            budget.ras_version = version
-            budget.points, budget.domain_points, budget.band = points, breakdown, band
-            budget.price_per_point, budget.base_amount, budget.total = (
-                version.price_per_point, base, total)
-            budget.calculated_at = now
-            changed.append(budget)
-        if changed:
-            _write(changed, RECALCULATED_FIELDS, actor=actor, reason=history_reason, when=now)
-            result.recalculated += len(changed)
+    indicative_keys = _keys(indicative)
+    agreed_keys = _keys(_agreed(authority, version.scope))
+    to_do = len(indicative_keys) + len(agreed_keys)
+    done = 0
+    if progress is not None:
+        progress(0, to_do)
+    for chunk in _slices(indicative_keys, batch_size):
+        with transaction.atomic():  # each batch commits before its progress is told
+            batch = _locked(indicative, chunk)
+            assessment_ids = [b.assessment_id for b in batch]
+            chosen: dict[int, dict[str, str]] = defaultdict(dict)
+            for assessment_id, question, answer in (
+                    RasResponse.objects.filter(assessment_id__in=assessment_ids)
+                    .values_list("assessment_id", "question__code", "answer__code")):
+                chosen[assessment_id][question] = answer
+            adjustments: dict[int, list[BudgetAdjustment]] = defaultdict(list)
+            for adjustment in (BudgetAdjustment.objects.filter(budget_id__in=[b.pk for b in batch])
+                               .order_by("budget_id", "pk")):
+                adjustments[adjustment.budget_id].append(adjustment)
+            changed: list[IndicativeBudget] = []
+            for budget in batch:
+                points, breakdown, missing = scorer.score(chosen[budget.assessment_id])
+                if missing:
+                    result.skipped.append((budget.pk, "No answer to: " + ", ".join(missing)))
+                    continue
+                band = band_for(points, bands) or {}
+                base = base_amount(points, version.price_per_point, band)
+                total = budget_total(base, adjustments[budget.pk])
+                if total < 0:
+                    result.skipped.append((budget.pk, f"Its adjustments would take it below "
+                                                      f"£0.00 ({format_pounds(total)})"))
+                    continue
+                if (budget.ras_version_id, budget.points, budget.domain_points, budget.band,
+                        budget.price_per_point, budget.base_amount, budget.total) == (
+                        version.pk, points, breakdown, band, version.price_per_point, base, total):
+                    result.unchanged += 1
+                    continue
+                budget.ras_version = version
+                budget.points, budget.domain_points, budget.band = points, breakdown, band
+                budget.price_per_point, budget.base_amount, budget.total = (
+                    version.price_per_point, base, total)
+                budget.calculated_at = now
+                changed.append(budget)
+            if changed:
+                _write(changed, RECALCULATED_FIELDS, actor=actor, reason=history_reason, when=now)
+                result.recalculated += len(changed)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, to_do)
+
+    def flagged_so_far(count: int) -> None:
+        if progress is not None:
+            progress(len(indicative_keys) + count, to_do)
+
     result.flagged = flag_agreed(actor=actor, authority=authority, reason=reason, when=now,
-                                 batch_size=batch_size, scope=version.scope)
+                                 batch_size=batch_size, scope=version.scope,
+                                 keys=agreed_keys, progress=flagged_so_far)
     return result
 
 
-def flag_agreed(*, actor: Any, authority: Any, reason: str, when: Any,
-                batch_size: int = BATCH_SIZE, scope: str | None = None) -> int:
-    """Flag each agreed budget of the authority for its next review: ``reason`` is added
-    to its ``review_flag`` (once). Returns how many were flagged. Called inside
-    ``recalculate_indicative``'s transaction."""
-    flagged = 0
+def _agreed(authority: Any, scope: str | None) -> Any:
     agreed = IndicativeBudget.objects.filter(person__authority_id=authority.pk,
                                              state=IndicativeBudget.State.AGREED)
-    if scope is not None:
-        agreed = agreed.filter(ras_version__scope=scope)
-    for batch in _batches(agreed, batch_size):
-        changed = []
-        for budget in batch:
-            if reason in budget.review_flag.splitlines():
-                continue
-            budget.review_flag = f"{budget.review_flag}\n{reason}" if budget.review_flag else reason
-            budget.review_flagged_at = when
-            changed.append(budget)
-        if changed:
-            _write(changed, FLAG_FIELDS, actor=actor, reason=f"Flagged for review: {reason}",
-                   when=when)
-            flagged += len(changed)
+    return agreed if scope is None else agreed.filter(ras_version__scope=scope)
+
+
+def flag_agreed(*, actor: Any, authority: Any, reason: str, when: Any,
+                batch_size: int = BATCH_SIZE, scope: str | None = None,
+                keys: list[int] | None = None,
+                progress: Callable[[int], None] | None = None) -> int:
+    """Flag each agreed budget of the authority for its next review: ``reason`` is added
+    to its ``review_flag`` (once, so a second run adds nothing). Returns how many were
+    flagged; ``progress(budgets looked at)`` after each batch."""
+    flagged = 0
+    seen = 0
+    agreed = _agreed(authority, scope)
+    for chunk in _slices(_keys(agreed) if keys is None else keys, batch_size):
+        with transaction.atomic():
+            batch = _locked(agreed, chunk)
+            changed = []
+            for budget in batch:
+                if reason in budget.review_flag.splitlines():
+                    continue
+                budget.review_flag = f"{budget.review_flag}\n{reason}" if budget.review_flag else reason
+                budget.review_flagged_at = when
+                changed.append(budget)
+            if changed:
+                _write(changed, FLAG_FIELDS, actor=actor, reason=f"Flagged for review: {reason}",
+                       when=when)
+                flagged += len(changed)
+        seen += len(chunk)
+        if progress is not None:
+            progress(seen)
     return flagged

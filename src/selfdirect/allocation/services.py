@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from selfdirect.allocation.arithmetic import band_for, base_amount, budget_total
+from selfdirect.allocation.jobs import recalculation_start
 from selfdirect.allocation.models import (
     BudgetAdjustment,
     IndicativeBudget,
@@ -26,10 +27,8 @@ from selfdirect.allocation.models import (
     ReasonCode,
 )
 from selfdirect.allocation.recalculation import (
-    RecalculationResult,
     price_change_reason,
     questionnaire_change_reason,
-    recalculate_indicative,
 )
 from selfdirect.assessments.models import Assessment
 from selfdirect.authorities import limits
@@ -152,15 +151,16 @@ def ras_version_publish(*, actor: Any, version: RasVersion) -> RasVersion:
     """Make a draft version live from its date. Every question needs two answers or more;
     only one version can be live for an authority from a given date. When the version
     applies from today or earlier and replaces an earlier live one (a changed
-    questionnaire), every indicative budget of the authority is recalculated under it and
-    every agreed one flagged for its next review (``recalculation``)."""
-    return ras_version_publish_with_result(actor=actor, version=version)[0]
+    questionnaire), a background job is queued to recalculate every indicative budget of
+    the authority under it and flag every agreed one for its next review
+    (``allocation.jobs``)."""
+    return ras_version_publish_with_job(actor=actor, version=version)[0]
 
 
 @transaction.atomic
-def ras_version_publish_with_result(
-        *, actor: Any, version: RasVersion) -> tuple[RasVersion, RecalculationResult | None]:
-    """``ras_version_publish``, also returning what the recalculation did (``None`` when
+def ras_version_publish_with_job(
+        *, actor: Any, version: RasVersion, back_url: str = "") -> tuple[RasVersion, Any]:
+    """``ras_version_publish``, also returning the recalculation job queued (``None`` when
     the version does not replace the one in force today)."""
     require_perm(actor, "allocation.manage_ras", version)
     version = RasVersion.objects.select_for_update().get(pk=version.pk)
@@ -185,9 +185,9 @@ def ras_version_publish_with_result(
     save_with_history(version, actor=actor, reason="Published")
     if (version.effective_from <= today and replaces is not None
             and replaces.effective_from < version.effective_from):
-        return version, recalculate_indicative(actor=actor, authority=version.authority,
-                                               version=version,
-                                               reason=questionnaire_change_reason(version))
+        return version, recalculation_start(actor=actor, version=version,
+                                            reason=questionnaire_change_reason(version),
+                                            back_url=back_url)
     return version, None
 
 
@@ -504,23 +504,24 @@ def budget_adjust(*, actor: Any, budget: IndicativeBudget, kind: str, reason_cod
 def ras_price_change(*, actor: Any, version: RasVersion, price_per_point: Decimal | str,
                      effective_from: datetime.date) -> RasVersion:
     """A new price per point: a new live version with the same questionnaire, from
-    ``effective_from`` (today or earlier: recalculation happens now). Every budget of
-    the authority still *indicative* is recalculated at the new price in bulk (points
-    and adjustments kept, one history row each); every *agreed* budget is flagged for its
-    next review ("The price per point changed from £45.00 to £47.00 on 1 May 2026");
-    proposed budgets are left alone (``recalculation.recalculate_indicative``). A change
-    from the same date as ``version`` retires it; otherwise ``version`` stays live for
-    the dates before."""
-    return ras_price_change_with_result(actor=actor, version=version,
-                                        price_per_point=price_per_point,
-                                        effective_from=effective_from)[0]
+    ``effective_from`` (today or earlier). A background job is queued, in the same
+    transaction, in which every budget of the authority still *indicative* is
+    recalculated at the new price in bulk (points and adjustments kept, one history row
+    each) and every *agreed* budget is flagged for its next review ("The price per point
+    changed from £45.00 to £47.00 on 1 May 2026"); proposed budgets are left alone
+    (``allocation.jobs``, ``recalculation.recalculate_indicative``). A change from the
+    same date as ``version`` retires it; otherwise ``version`` stays live for the dates
+    before."""
+    return ras_price_change_with_job(actor=actor, version=version,
+                                     price_per_point=price_per_point,
+                                     effective_from=effective_from)[0]
 
 
 @transaction.atomic
-def ras_price_change_with_result(
+def ras_price_change_with_job(
         *, actor: Any, version: RasVersion, price_per_point: Decimal | str,
-        effective_from: datetime.date) -> tuple[RasVersion, RecalculationResult]:
-    """``ras_price_change``, also returning what the recalculation did (for the page)."""
+        effective_from: datetime.date, back_url: str = "") -> tuple[RasVersion, Any]:
+    """``ras_price_change``, also returning the recalculation job queued (for the page)."""
     require_perm(actor, "allocation.manage_ras", version)
     version = RasVersion.objects.select_for_update().get(pk=version.pk)
     pence = _price_in_pence(price_per_point)
@@ -543,10 +544,10 @@ def ras_price_change_with_result(
                           domains=_questionnaire(version), state=RasVersion.State.LIVE,
                           bands=version_bands(version), rules=version_rules(version),
                           reason=reason)
-    result = recalculate_indicative(actor=actor, authority=version.authority, version=new,
-                                    reason=price_change_reason(version.price_per_point, pence,
-                                                               effective_from))
-    return new, result
+    job = recalculation_start(actor=actor, version=new, back_url=back_url,
+                              reason=price_change_reason(version.price_per_point, pence,
+                                                         effective_from))
+    return new, job
 
 
 # --- The budget's lifecycle: indicative → proposed → agreed → superseded ----------------

@@ -486,3 +486,4 @@ api.add_router("", "selfdirect.spending.api.router")  # tag "spending"
 __all__ = ["api"]
 api.add_router("", "selfdirect.payments.api.router")  # tag "payments"
 api.add_router("", "selfdirect.payments.hours_api.router")  # tag "delivered hours"
+api.add_router("", "selfdirect.jobs.api.router")  # tag "background jobs"

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "selfdirect.core",
     "selfdirect.accounts",
     "selfdirect.authorities",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "selfdirect.spending",
     "selfdirect.payments",
     "selfdirect.dataprotection",
+    "selfdirect.jobs",
     "selfdirect.workspace",
     "selfdirect.portal",
     "selfdirect.api",
@@ -324,3 +327,13 @@ LOGGING = {
 
 # How many people a page of search results shows.
 PEOPLE_PAGE_SIZE = env_int("PEOPLE_PAGE_SIZE", 25)
+
+# Background jobs (selfdirect.jobs, docs/jobs.md): django-tasks with its database backend,
+# so a job is queued in the same transaction as the change that needs it, on SQLite and
+# PostgreSQL alike. A worker runs them: `make worker` (started beside the server by
+# `make demo`). A deployment that outgrows one machine names another backend here
+# (django-tasks' RQ backend, or Django 6's django.tasks backends); no code changes.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job with no progress for this long is taken to have lost its worker, and
+# `manage.py jobs_recover` queues it again.
+JOBS_STALE_AFTER_MINUTES = env_int("JOBS_STALE_AFTER_MINUTES", 10)

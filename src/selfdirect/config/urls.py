@@ -85,6 +85,7 @@ urlpatterns = [
     path("", include("selfdirect.spending.urls")),
     path("", include("selfdirect.payments.urls")),
     path("", include("selfdirect.dataprotection.urls")),
+    path("", include("selfdirect.jobs.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

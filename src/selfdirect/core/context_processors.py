@@ -45,6 +45,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("policy-list", "Policy figures", None))
     if user.has_perm("accounts.unlock_sign_in"):
         items.append(("sign-in-lockouts", "Sign-in lockouts", None))
+    # Those who start long work (a price change, a retention list) follow it here.
+    if user.has_perm("authorities.manage_policy") or user.has_perm(
+            "dataprotection.export_person"):
+        items.append(("job-list", "Background jobs", None))
     if user.has_perm("portal.view_own_pages"):
         items.append(("portal-home", "My support", None))
     path = request.path

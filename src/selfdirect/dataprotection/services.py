@@ -111,6 +111,17 @@ def retention_approve(*, actor: Any, authority: Authority, confirmed: bool,
     return approval
 
 
+@transaction.atomic
+def retention_approve_with_job(*, actor: Any, authority: Authority, confirmed: bool,
+                               back_url: str = "") -> tuple[RetentionApproval, Any]:
+    """``retention_approve``, and the background job that carries it out at once, queued
+    in the same transaction (``dataprotection.jobs``)."""
+    from selfdirect.dataprotection.jobs import retention_job_start
+
+    approval = retention_approve(actor=actor, authority=authority, confirmed=confirmed)
+    return approval, retention_job_start(actor=actor, approval=approval, back_url=back_url)
+
+
 # --- Retention: carrying it out ----------------------------------------------------------------
 
 

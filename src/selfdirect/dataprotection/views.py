@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from selfdirect.authorities.selectors import current_authority_for
 from selfdirect.core.permissions import permission_required, person_page
@@ -66,14 +66,15 @@ def retention(request: HttpRequest) -> HttpResponse:
     form = ApproveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            approval = services.retention_approve(actor=request.user, authority=authority,
-                                                  confirmed=form.cleaned_data["confirm"])
+            approval, job = services.retention_approve_with_job(
+                actor=request.user, authority=authority, confirmed=form.cleaned_data["confirm"],
+                back_url=reverse("retention"))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Your approval is recorded: {approval.people} records to "
-                                      "anonymise. The retention job will carry it out tonight.")
-            return redirect("retention")
+                                      "anonymise. This page shows the work as it is done.")
+            return redirect("job-detail", job_id=job.pk)
     context: dict[str, Any] = {
         "authority": authority, "form": form,
         "periods": selectors.retention_periods(authority=authority),

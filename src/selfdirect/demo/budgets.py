@@ -22,6 +22,7 @@ from selfdirect.assessments import services as assessing
 from selfdirect.assessments.models import Assessment
 from selfdirect.core import clock
 from selfdirect.core.money import pounds
+from selfdirect.jobs.services import jobs_run_queued
 from selfdirect.people.models import Person
 
 AGREED_PACKAGES = 40
@@ -61,6 +62,8 @@ def load_demo_budgets(*, authority: Any, worker: Any, manager: Any, administrato
     version = allocation.ras_price_change(actor=administrator, version=version,
                                           price_per_point=CALIBRATED_PRICE,
                                           effective_from=year_start)
+    # Its recalculation job, run now, as the worker would have before anyone had a budget.
+    jobs_run_queued(worker_id="demo_load")
 
     # Agreed packages, each with a reasoned adjustment, for the panel's committed spend
     # and for calibration.

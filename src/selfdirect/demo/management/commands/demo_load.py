@@ -47,6 +47,7 @@ from selfdirect.demo.accounts import (
 )
 from selfdirect.demo.loading import bulk_load_people
 from selfdirect.demo.synthetic import PeopleGenerator
+from selfdirect.jobs.services import jobs_run_queued
 from selfdirect.people.models import (
     Access,
     CommunicationNeed,
@@ -186,6 +187,8 @@ class Command(BaseCommand):
             self._planning(authorities[EDINBURGH], users)
             self._providers(authorities)
             self._payments(authorities[EDINBURGH], users)
+            # The recalculations the demo's price changes queued, done as the worker would.
+            jobs_run_queued(worker_id="demo_load")
             if options["with_superuser"]:
                 self._superuser()
         self._report(authorities, with_superuser=options["with_superuser"])

@@ -1,0 +1,5 @@
+"""The background jobs' pages."""
+
+from selfdirect.jobs import views
+
+urlpatterns = [*views.urlpatterns]
