@@ -1,4 +1,5 @@
-"""Who may see a job: whoever started it, and the administrators of its authority."""
+"""Who may see a job: whoever started it, while they work in its authority, and the
+administrators of its authority."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ from selfdirect.jobs.models import Job
 
 
 @rules.predicate
+def works_in_its_authority(user: Any, job: Job | None = None) -> bool:
+    # Without a job (the middleware's check): staff anywhere may have started one.
+    return bool(is_staff_member(user, None if job is None else job.authority))
+
+
+@rules.predicate
 def started_it(user: Any, job: Job | None = None) -> bool:
     if job is None:
         return bool(getattr(user, "is_authenticated", False))
@@ -19,10 +26,7 @@ def started_it(user: Any, job: Job | None = None) -> bool:
 
 @rules.predicate
 def administers_its_authority(user: Any, job: Job | None = None) -> bool:
-    if job is None:
-        return bool(is_administrator(user))
-    return bool(is_administrator(user, job.authority))
+    return bool(is_administrator(user, None if job is None else job.authority))
 
 
-# Without an object (the middleware's check): any member of staff may have started one.
-rules.add_perm("jobs.view_job", is_staff_member & (started_it | administers_its_authority))
+rules.add_perm("jobs.view_job", works_in_its_authority & (started_it | administers_its_authority))
