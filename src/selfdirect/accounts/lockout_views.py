@@ -22,7 +22,7 @@ from selfdirect.accounts.lockouts import (
     recent_events,
     sign_in_unlock,
 )
-from selfdirect.accounts.views import signed_in_user
+from selfdirect.accounts.signed_in import signed_in_user
 from selfdirect.core import clock
 from selfdirect.core.permissions import permission_required
 

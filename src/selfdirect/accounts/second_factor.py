@@ -38,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from selfdirect.accounts.lockouts import accounts_of_authorities, administered_authority_ids
 from selfdirect.accounts.models import SignInEvent, User
+from selfdirect.accounts.signed_in import signed_in_user
 from selfdirect.authorities.selectors import user_roles
 from selfdirect.core.rate_limits import client_ip
 
@@ -174,7 +175,7 @@ def _app_confirm(request: HttpRequest, *, code: str, event: SignInEvent.Kind) ->
     device). If it is right, it becomes the account's app, any other is deleted (only
     now), the session is verified with it, and ``event`` is recorded. Call inside a
     transaction."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     device = TOTPDevice.objects.select_for_update().filter(
         user=user, confirmed=False).order_by("pk").first()
     if device is None:
@@ -201,7 +202,7 @@ def enrolment_confirm(request: HttpRequest, *, code: str) -> CodeCheck:
     check = _app_confirm(request, code=code, event=SignInEvent.Kind.SECOND_FACTOR_ADDED)
     if not check.ok:
         return check
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     return CodeCheck(ok=True, codes=tuple(recovery_codes_replace(user)))
 
 
@@ -282,7 +283,7 @@ def recovery_codes_renew(request: HttpRequest, *, kind: CodeKind, code: str) -> 
     """A signed-in account with an app makes 10 new recovery codes, after giving a code
     from its app or a recovery code. The old codes stop working at once; the new ones
     are returned in the check, to be shown once. Recorded (``recovery_codes_renewed``)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     if not has_second_factor(user):
         return CodeCheck(ok=False)
     check = code_check(user, kind=kind, code=code)
@@ -302,7 +303,7 @@ def app_replacement_start(request: HttpRequest, *, kind: CodeKind, code: str) ->
     before is thrown away and a new one begun (an unconfirmed device, with a new key),
     and this session may finish setting it up for ``REPLACE_WINDOW``. The old app keeps
     working until the new one is confirmed."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in_user(request)
     old = app_device(user)
     if old is None:
         return CodeCheck(ok=False)

@@ -55,7 +55,7 @@ from selfdirect.accounts.second_factor_forms import (
     RecoveryCodeForm,
     wrong_code_message,
 )
-from selfdirect.accounts.views import signed_in_user
+from selfdirect.accounts.signed_in import signed_in_user
 from selfdirect.core.forms import GovukMessagesForm
 from selfdirect.core.permissions import authenticated, permission_required
 

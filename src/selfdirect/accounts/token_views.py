@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 
 from selfdirect.accounts.models import ApiToken
 from selfdirect.accounts.services import api_token_create, api_token_revoke
+from selfdirect.accounts.signed_in import signed_in_user
 from selfdirect.accounts.token_forms import ApiTokenForm
-from selfdirect.accounts.views import signed_in_user
 from selfdirect.core.permissions import authenticated
 from selfdirect.core.views import add_service_errors
 

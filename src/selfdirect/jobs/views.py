@@ -9,13 +9,14 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from selfdirect.core.permissions import permission_required
+from selfdirect.jobs.models import Job
 from selfdirect.jobs.selectors import VIEW, NoSuchJob, job_get, jobs_visible
 
 # How often the page asks for progress while a job runs (htmx polling of the panel).
 POLL_SECONDS = 2
 
 
-def _job(request: HttpRequest, job_id: int):  # type: ignore[no-untyped-def]
+def _job(request: HttpRequest, job_id: int) -> Job:
     try:
         return job_get(user=request.user, job_id=job_id)
     except NoSuchJob:
