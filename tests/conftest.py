@@ -112,13 +112,7 @@ def reference_data(transactional_db):
     """What the data migrations load (the policy figures, the outcome taxonomy, the
     spending exclusions), put back for a transactional test: the flush after an earlier
     transactional test empties every table. Each loader is idempotent."""
-    from selfdirect.authorities.policy import load_defaults as load_policy
-    from selfdirect.outcomes.taxonomy import load_taxonomy
-    from selfdirect.spending.rulebook import load_defaults as load_exclusions
-
-    load_policy()
-    load_taxonomy()
-    load_exclusions()
+    _load_reference_data()
 
 
 @pytest.fixture(autouse=True)
@@ -147,8 +141,7 @@ class World:
         return self.users[name]
 
 
-@pytest.fixture
-def world(db) -> World:
+def _build_world() -> World:
     scot = AuthorityFactory(name="City of Edinburgh Council", code="S12000036",
                             country=Country.SCOTLAND)
     eng = AuthorityFactory(name="Manchester City Council", code="E08000003",
@@ -165,6 +158,104 @@ def world(db) -> World:
                                                 username="scot_other_social_worker")
     w.users["nobody"] = UserFactory(username="nobody")
     return w
+
+
+# The world is built once per worker and committed, not once per test: about 1,500 tests
+# use it, and building it (17 users with their roles and history) cost more than most of
+# them. Each test still gets its own objects, read again from the database, and whatever
+# it changes is rolled back with its transaction. A transactional test empties every table
+# when it ends; the world is then built again at once (pytest_runtest_teardown below). A
+# transactional test that does not ask for the world, and a test marked
+# ``fresh_database`` (the demo's), start from a database as migrations leave it: no world,
+# the reference data loaded (pytest_runtest_setup below).
+_world_keys: dict[str, Any] | None = None
+_world_wanted = False
+_TRANSACTIONAL = frozenset({"transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(_TRANSACTIONAL & set(getattr(item, "fixturenames", ()))) or bool(
+        marker and marker.kwargs.get("transaction"))
+
+
+def _unblocked(config: pytest.Config) -> Any:
+    from pytest_django.plugin import blocking_manager_key
+
+    return config.stash[blocking_manager_key].unblock()
+
+
+def _commit_world(config: pytest.Config) -> None:
+    """Build the world outside any test's transaction, so that it stays."""
+    global _world_keys
+    with _unblocked(config):
+        w = _build_world()
+    _world_keys = {"authorities": [w.scot.pk, w.eng.pk],
+                   "teams": [w.scot_team.pk, w.scot_other_team.pk, w.eng_team.pk],
+                   "users": {name: user.pk for name, user in w.users.items()}}
+
+
+def _load_reference_data() -> None:
+    from selfdirect.authorities.policy import load_defaults as load_policy
+    from selfdirect.outcomes.taxonomy import load_taxonomy
+    from selfdirect.spending.rulebook import load_defaults as load_exclusions
+
+    load_policy()
+    load_taxonomy()
+    load_exclusions()
+
+
+def _fresh_database(config: pytest.Config) -> None:
+    """Empty every table, then load what the data migrations load."""
+    global _world_keys
+    from django.core.management import call_command
+
+    with _unblocked(config):
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        _load_reference_data()
+    _world_keys = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    uses_world = bool({"world", "cast"} & set(getattr(item, "fixturenames", ())))
+    wants_fresh = item.get_closest_marker("fresh_database") is not None or (
+        _is_transactional(item) and not uses_world)
+    if _world_keys is not None and wants_fresh:
+        _fresh_database(item.config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield
+    # Put back the world a transactional test's flush emptied, or a fresh-database test
+    # went without (after the last test the test database is gone).
+    if _world_wanted and nextitem is not None and (_world_keys is None
+                                                   or _is_transactional(item)):
+        _commit_world(item.config)
+    return result
+
+
+@pytest.fixture(scope="session")
+def _committed_world(request: pytest.FixtureRequest, django_db_setup: None) -> None:
+    global _world_wanted
+    _world_wanted = True
+    if _world_keys is None:
+        _commit_world(request.config)
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, _committed_world: None, db: None) -> World:
+    if _world_keys is None:
+        raise AssertionError("the world is built once per worker and after each flush")
+    users = User.objects.in_bulk(_world_keys["users"].values())
+    authorities = Authority.objects.in_bulk(_world_keys["authorities"])
+    teams = Team.objects.in_bulk(_world_keys["teams"])
+    scot, eng = (authorities[pk] for pk in _world_keys["authorities"])
+    scot_team, scot_other_team, eng_team = (teams[pk] for pk in _world_keys["teams"])
+    return World(scot=scot, eng=eng, scot_team=scot_team, scot_other_team=scot_other_team,
+                 eng_team=eng_team,
+                 users={name: users[pk] for name, pk in _world_keys["users"].items()})
 
 
 @pytest.fixture

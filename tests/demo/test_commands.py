@@ -27,7 +27,8 @@ from selfdirect.people.models import (
 from selfdirect.planning.models import OptionChoice, SupportPlan
 from tests.factories import PersonFactory
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded into a database as migrations leave it, without the tests' shared world.
+pytestmark = [pytest.mark.django_db, pytest.mark.fresh_database]
 
 DEMO_PEOPLE = "40"
 
