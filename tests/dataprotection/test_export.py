@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from selfdirect.audit.models import AccessLog
+from selfdirect.core.exceptions import NotFound
 from selfdirect.dataprotection import export, registry, services
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.models import CommunicationNeed
@@ -145,7 +145,7 @@ def test_the_export_is_logged_with_its_purpose(full):
 @pytest.mark.parametrize("who", ["scot_social_worker", "scot_team_manager",
                                  "scot_administrator", "eng_data_protection", "the_person"])
 def test_only_the_councils_data_protection_officer_may_export(full, who):
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.subject_access_export(actor=full.users[who], person_id=full.person.pk)
     row = AccessLog.objects.order_by("-pk").first()
     assert (row.user, row.person_id, row.outcome) == (full.users[who], full.person.pk, "denied")

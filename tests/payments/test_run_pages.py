@@ -9,9 +9,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from selfdirect.jobs.models import Job
 from selfdirect.payments import bacs
+from selfdirect.payments.jobs import PAY_RUN
 from selfdirect.payments.models import BankFile, Entry, Originator, PaymentRun
 from tests.factories import TEST_PASSWORD
+from tests.jobs_helpers import finished
 from tests.matrix import ACTORS
 from tests.payments import matrix_runs
 from tests.payments.factories import DAY, payee, quick_schedule
@@ -68,17 +71,43 @@ def test_prepare_approve_and_pay_through_the_pages(client, cast):
     response = client.post(reverse("payment-run-pay", args=[run.pk]))
     assert response.status_code == 400
     assert "bank details" in response.content.decode()
-    assert not Entry.objects.exists()
+    assert not Entry.objects.exists() and not Job.objects.exists()
+    run.refresh_from_db()
+    assert run.status == PaymentRun.Status.APPROVED
     client.post(reverse("payment-originator-edit"), {
         "service_user_number": "123456", "name": "City Council SDS", "sort_code": "80-00-01",
         "account_number": "10203040", "account_name": "City Council"})
     page = client.get(reverse("payment-run", args=[run.pk])).content.decode()
-    assert "manage.py payment_run post" in page  # large runs are paid by the command
+    assert "Pay the run" in page and "runs in the background" in page
+    # Paying returns at once: the run is marked as being paid and a job is queued, and
+    # the officer is sent to the job's page. Nothing is posted until the worker runs it.
     response = client.post(reverse("payment-run-pay", args=[run.pk]))
+    job = Job.objects.get(kind=PAY_RUN)
     assert response.status_code == 302
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.started_by == second and job.authority == run.authority
+    assert job.back_url == reverse("payment-run", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == PaymentRun.Status.POSTING and not Entry.objects.exists()
+    # The run's page links to the job instead of offering to pay again, and pressing pay
+    # again (a second tab) queues nothing more.
+    page = client.get(reverse("payment-run", args=[run.pk])).content.decode()
+    assert "The run is being paid: 0 of 1 payments" in page
+    assert reverse("job-detail", args=[job.pk]) in page
+    assert reverse("payment-run-pay", args=[run.pk]) not in page
+    again = client.post(reverse("payment-run-pay", args=[run.pk]))
+    assert again["Location"] == reverse("job-detail", args=[job.pk])
+    assert Job.objects.filter(kind=PAY_RUN).count() == 1
+
+    job = finished(job)
+    assert job.done == job.total == 1
+    assert job.figures == {"payments": 1, "paid": 1, "total_pence": 120000}
+    assert job.summary.startswith(f"Run {run.pk} paid: 1 payments, £1,200.00 in all.")
     run.refresh_from_db()
     assert run.status == PaymentRun.Status.POSTED
     assert Entry.objects.get(payment__run=run).lines.count() == 4
+    job_page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "£1,200.00" in job_page
 
     page = client.get(reverse("payment-run", args=[run.pk])).content.decode()
     assert reverse("payment-run-file", args=[run.pk, "std18"]) in page

@@ -17,7 +17,7 @@ from selfdirect.allocation.calibration import (
     DimensionResult,
     calibration_report,
 )
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.web import user_current_authority
 from selfdirect.core.money import MINUS_SIGN, format_pounds
 from selfdirect.core.permissions import permission_required
 

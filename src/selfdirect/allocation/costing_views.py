@@ -23,7 +23,7 @@ from selfdirect.allocation.costing_forms import (
 )
 from selfdirect.allocation.employer_costs import employer_rates
 from selfdirect.allocation.models import EmployerCosting, FundingLine, IndicativeBudget
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.web import user_current_authority
 from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required

@@ -41,7 +41,7 @@ from selfdirect.allocation.selectors import budget_explanation
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.authorities.web import current_authority_for
 from selfdirect.core import clock
 from selfdirect.core.forms import (
     GovukDateField,

@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from selfdirect.allocation import services
 from selfdirect.allocation.models import IndicativeBudget, RasAnswer, RasDomain, RasVersion
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.authorities.web import current_authority_for
 from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukForm, apply_govuk_messages
 from selfdirect.core.money import amount_message, format_pounds, pence_from_pounds, pounds

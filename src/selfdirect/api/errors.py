@@ -33,6 +33,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from selfdirect.api.inputs import field_for, label, message_for
 from selfdirect.core import bounds
+from selfdirect.core.exceptions import NotFound
 
 INVALID = "The data was not valid."
 NOT_SIGNED_IN = ("Send an API token (Authorization: Bearer <token>), or sign in: the token "
@@ -105,6 +106,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> Any:
         return answer(request, 403, NOT_ALLOWED)
+
+    @api.exception_handler(NotFound)
+    def on_domain_not_found(request: HttpRequest, exc: NotFound) -> Any:
+        return answer(request, 404, NOT_FOUND)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> Any:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.http import Http404
 
 from selfdirect.assessments.models import (
     Assessment,
@@ -24,6 +23,7 @@ from selfdirect.authorities.models import Role
 from selfdirect.authorities.policy import policy_value
 from selfdirect.authorities.selectors import user_roles
 from selfdirect.core import clock
+from selfdirect.core.exceptions import NotFound
 from selfdirect.outcomes.models import PersonalOutcome
 from selfdirect.people.selectors import person_get, person_visible_queryset
 
@@ -36,7 +36,7 @@ def assessment_get(*, user: Any, assessment_id: int, path: str = "",
     person_id = (Assessment.objects.filter(pk=assessment_id)
                  .values_list("person_id", flat=True).first())
     if person_id is None:
-        raise Http404("No assessment found.")
+        raise NotFound("No assessment found.")
     person = person_get(user=user, person_id=person_id, path=path, permission=permission,
                         channel=channel)
     assessment = (

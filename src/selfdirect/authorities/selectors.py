@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
-
 from selfdirect.authorities.models import Authority, Role, StaffRole
 
-SESSION_KEY = "current_authority_id"
 _CACHE_ATTR = "_selfdirect_roles"
 
 
@@ -67,34 +64,3 @@ def user_role_labels(user: Any) -> list[tuple[Authority, list[str]]]:
         grouped.setdefault(row.authority_id, (row.authority, []))[1].append(
             Role(row.role).label)
     return list(grouped.values())
-
-
-def user_current_authority(request: HttpRequest) -> Authority | None:
-    """The authority a staff user is working in now: chosen in the session, else the first."""
-    user = request.user
-    roles = user_roles(user)
-    if not roles.is_staff_anywhere:
-        return None
-    cached = getattr(request, "_selfdirect_authority", None)
-    if cached is not None:
-        return cached
-    chosen = request.session.get(SESSION_KEY)
-    authority_id = chosen if chosen in roles.by_authority else min(roles.by_authority)
-    authority = Authority.objects.filter(pk=authority_id).first()
-    request._selfdirect_authority = authority  # type: ignore[attr-defined]
-    return authority
-
-
-def current_authority_for(request: HttpRequest, permission: str) -> Authority:
-    """The authority the user is working in, when they hold ``permission`` there: the one
-    place an authority-wide page (a worklist, the panel, the questionnaire) finds its
-    authority. 404 with none; 403, saying what to do, when the role is held elsewhere."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    authority = user_current_authority(request)
-    if authority is None:
-        raise Http404("No authority.")
-    if not request.user.has_perm(permission, authority):
-        raise PermissionDenied("Switch to an authority where you hold this role.")
-    return authority

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import Http404
 
 from selfdirect.core import clock
+from selfdirect.core.exceptions import NotFound
 from selfdirect.core.working_days import working_days_between
 from selfdirect.outcomes.models import OutcomeTerm
 from selfdirect.outcomes.selectors import terms_for
@@ -35,7 +35,7 @@ def _carer_record(*, user: Any, carer_id: int | None, path: str, permission: str
                   channel: str = "page") -> Person:
     """The carer's record, opened for ``permission`` (the access log says opened or refused)."""
     if carer_id is None:
-        raise Http404("No record found.")
+        raise NotFound("No record found.")
     return person_get(user=user, person_id=carer_id, path=path, permission=permission,
                       channel=channel)
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from selfdirect.authorities.models import Authority, Country
 from selfdirect.authorities.policy import FigureInForce, policy_figures_in_force
-from selfdirect.authorities.selectors import current_authority_for, user_current_authority
+from selfdirect.authorities.web import current_authority_for, user_current_authority
 from selfdirect.charging import selectors, services
 from selfdirect.charging.benefits import BenefitPrompt, benefit_prompts
 from selfdirect.charging.calculation import ChargingRules

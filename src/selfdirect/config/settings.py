@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # that has not given its second factor goes to that page first (docs/security.md).
     "selfdirect.accounts.middleware.SecondFactorMiddleware",
     "selfdirect.core.permissions.PermissionRequiredMiddleware",
+    "selfdirect.core.middleware.NotFoundMiddleware",
     # Last, as django-axes asks: turns a sign-in refused for too many failures into the
     # lockout page (docs/security.md, "Signing in").
     "axes.middleware.AxesMiddleware",

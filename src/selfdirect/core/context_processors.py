@@ -7,7 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from selfdirect.authorities.selectors import user_current_authority, user_roles
+from selfdirect.authorities.selectors import user_roles
+from selfdirect.authorities.web import user_current_authority
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
+
+from selfdirect.core.exceptions import NotFound
 
 
 class NoStoreMiddleware:
@@ -24,3 +26,19 @@ class NoStoreMiddleware:
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class NotFoundMiddleware:
+    """A page whose selector or service raised ``core.exceptions.NotFound`` answers 404,
+    exactly as if the view had raised ``Http404``: the one place the domain's "not found"
+    becomes HTTP for pages (the API has its own handler in ``api.errors``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception

@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments: the ledger, direct payments and provider payments"
 
     def ready(self) -> None:
-        from selfdirect.payments import receivers, rules  # noqa: F401  (registers them)
+        from selfdirect.payments import jobs, receivers, rules  # noqa: F401  (registers them)

@@ -28,7 +28,7 @@ from django.urls import URLPattern, path, reverse
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
-from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.authorities.web import current_authority_for
 from selfdirect.core.forms import (
     GovukDateField,
     GovukMessagesForm,

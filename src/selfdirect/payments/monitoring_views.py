@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
-from selfdirect.authorities.selectors import user_current_authority
+from selfdirect.authorities.web import user_current_authority
 from selfdirect.core.forms import GovukDateField, GovukMessagesForm, money_input, set_max_length
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page

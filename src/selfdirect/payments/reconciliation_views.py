@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.authorities.web import current_authority_for
 from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukMessagesForm
 from selfdirect.core.permissions import permission_required

@@ -1,11 +1,11 @@
 """Finance officers' pages for direct-payment runs, in the user's current authority
-(``authorities.selectors.current_authority_for``): the runs, preparing one, a run's page
+(``authorities.web.current_authority_for``): the runs, preparing one, a run's page
 (counts, totals, problems, its payments, approve, cancel, pay), the bank files to
 download, and the authority's bank details (``Originator``), needed before paying.
 
-A run of another authority is not found (404). Paying from the page posts the run in
-the request: a large run is better paid with ``manage.py payment_run post``, which shows
-its progress and carries on if it is stopped."""
+A run of another authority is not found (404). Paying from the page checks the run and
+queues a background job that pays it (``payments.jobs``); the finance officer watches its
+progress on the job's page. ``manage.py payment_run post`` pays a run from a terminal."""
 
 from __future__ import annotations
 
@@ -21,12 +21,13 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import current_authority_for
+from selfdirect.authorities.web import current_authority_for
 from selfdirect.core import clock
 from selfdirect.core.forms import GovukDateField, GovukForm, GovukMessagesForm, set_max_length
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
+from selfdirect.payments import jobs as payment_jobs
 from selfdirect.payments import originators, runs
 from selfdirect.payments.models import BankFile, Originator, Payment, PaymentRun
 from selfdirect.people.models import Person
@@ -35,8 +36,6 @@ RUN = "payments.run_payments"
 BANK_DETAILS = "payments.manage_direct_payments"
 RUNS_PAGE_SIZE = 25
 PAYMENTS_PAGE_SIZE = 50
-# Above this many payments, the page suggests the command rather than paying in the request.
-LARGE_RUN = 2000
 
 
 # --- Forms --------------------------------------------------------------------------------
@@ -157,7 +156,8 @@ def _detail(request: HttpRequest, authority: Authority, run: PaymentRun,
         "can_approve": run.status == PaymentRun.Status.PREPARED and not is_preparer,
         "can_cancel": run.status in (PaymentRun.Status.PREPARED, PaymentRun.Status.APPROVED),
         "can_pay": run.status in (PaymentRun.Status.APPROVED, PaymentRun.Status.POSTING),
-        "large": summary["payments"] > LARGE_RUN, "large_run": LARGE_RUN,
+        "pay_job": payment_jobs.run_pay_job(run) if run.status == PaymentRun.Status.POSTING
+        else None,
         "has_originator": Originator.objects.filter(authority=authority).exists(),
         "Status": PaymentRun.Status,
     }, status=status)
@@ -228,17 +228,20 @@ def run_approve(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @permission_required(RUN)
 def run_pay(request: HttpRequest, run_id: int) -> HttpResponse:
-    """POST: pay the run in this request (``runs.run_post``). A GET goes back to the run."""
+    """POST: check the run can be paid and queue the job that pays it
+    (``payments.jobs.run_pay_with_job``), then show the job's progress. A GET goes back to
+    the run."""
     authority, run = _run(request, run_id)
     if request.method != "POST":
         return redirect("payment-run", run_id=run.pk)
     try:
-        runs.run_post(actor=request.user, run=run)
+        _, job = payment_jobs.run_pay_with_job(
+            actor=request.user, run=run, back_url=reverse("payment-run", args=[run.pk]))
     except ValidationError as exc:
         return _detail(request, authority, run, _problem_form(exc), status=400)
-    messages.success(request, "Run paid: the ledger is written and the bank files are ready "
-                              "to download.")
-    return redirect("payment-run", run_id=run.pk)
+    messages.success(request, "The run is being paid: this page shows how far it has got. "
+                              "The bank files are on the run's page when it has finished.")
+    return redirect("job-detail", job_id=job.pk)
 
 
 @permission_required(RUN)

@@ -199,10 +199,10 @@ def _posting(payment: Payment, person_id: int, run: PaymentRun) -> ledger.Postin
         links={"payment": payment})
 
 
-def run_post(*, actor: Any, run: PaymentRun, batch: int = BATCH,
-             progress: Callable[[int, int], None] | None = None) -> PaymentRun:
-    """Pay an approved run (or carry on with one that was stopped part-way), then write
-    its bank files. Each batch of payments is posted and marked in one transaction."""
+def run_post_begin(*, actor: Any, run: PaymentRun) -> PaymentRun:
+    """Check that ``run`` may be paid and mark it as being paid (``posting``): the checks
+    ``run_post`` makes before a penny is posted, so that a page can refuse at once what
+    the background job would refuse (``payments.jobs.run_pay_with_job``)."""
     require_perm(actor, RUN, run.authority)
     if not Originator.objects.filter(authority_id=run.authority_id).exists():
         raise ValidationError({"status": "Record the authority's bank details and BACS "
@@ -220,7 +220,14 @@ def run_post(*, actor: Any, run: PaymentRun, batch: int = BATCH,
             _bank_texts(locked)
             locked.status = PaymentRun.Status.POSTING
             save_with_history(locked, actor=actor, reason="Payment started")
-    run = locked
+    return locked
+
+
+def run_post(*, actor: Any, run: PaymentRun, batch: int = BATCH,
+             progress: Callable[[int, int], None] | None = None) -> PaymentRun:
+    """Pay an approved run (or carry on with one that was stopped part-way), then write
+    its bank files. Each batch of payments is posted and marked in one transaction."""
+    run = run_post_begin(actor=actor, run=run)
     total = run.payments.count()
     while True:
         with transaction.atomic():

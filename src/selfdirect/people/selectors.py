@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
 
 from selfdirect.audit.models import AccessLog
 from selfdirect.audit.services import access_log_record
 from selfdirect.authorities.selectors import user_roles
 from selfdirect.core import clock
+from selfdirect.core.exceptions import NotFound
 from selfdirect.people.models import (
     LEGAL_POWER_KINDS,
     Access,
@@ -134,7 +134,7 @@ def person_get(*, user: Any, person_id: int,
                purpose: str = "") -> Person:
     """Load one person for ``user`` with everything the person page shows.
 
-    Raises ``Http404`` (never 403: the record's existence is not disclosed) when the user
+    Raises ``NotFound`` (never 403: the record's existence is not disclosed) when the user
     may not hold ``permission`` for it, and writes the access log either way, with
     ``purpose`` when the opening has one beyond the page ("subject access export").
     """
@@ -156,7 +156,7 @@ def person_get(*, user: Any, person_id: int,
                           outcome=AccessLog.Outcome.VIEWED if allowed else AccessLog.Outcome.DENIED,
                           purpose=purpose)
     if not allowed:
-        raise Http404("No person found.")
+        raise NotFound("No person found.")
     assert person is not None
     return person
 
@@ -166,11 +166,11 @@ def person_record_get(queryset: QuerySet[R], pk: int, *, user: Any,
                       channel: str = "page", not_found: str = "Not found.") -> R:
     """A record that belongs to a person (a budget, an assessment, a waiver), loaded from
     ``queryset`` only when ``user`` holds ``permission`` for its person: ``person_get``
-    decides, raises ``Http404`` otherwise and writes the access log either way. The
+    decides, raises ``NotFound`` otherwise and writes the access log either way. The
     record's ``person`` is the one ``person_get`` loaded."""
     person_id = queryset.filter(pk=pk).values_list("person_id", flat=True).first()
     if person_id is None:
-        raise Http404(not_found)
+        raise NotFound(not_found)
     person = person_get(user=user, person_id=person_id, path=path, permission=permission,
                         channel=channel)
     record = queryset.get(pk=pk)

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from selfdirect.authorities.models import Authority
 from selfdirect.charging.catalogue import ServiceType
+from selfdirect.core.exceptions import NotFound
 from selfdirect.providers.models import (
     CoverTime,
     FoodPractice,
@@ -243,7 +243,7 @@ def provider_get(*, provider_id: int) -> Provider:
         Prefetch("frameworks", queryset=ProviderAuthority.objects.select_related("authority")),
     ).filter(pk=provider_id).first())
     if provider is None:
-        raise Http404("No provider found.")
+        raise NotFound("No provider found.")
     return provider
 
 

@@ -21,7 +21,8 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import user_current_authority, user_roles
+from selfdirect.authorities.selectors import user_roles
+from selfdirect.authorities.web import user_current_authority
 from selfdirect.core import clock
 from selfdirect.core.permissions import permission_required, person_page
 from selfdirect.core.views import add_service_errors

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import current_authority_for, user_current_authority
+from selfdirect.authorities.web import current_authority_for, user_current_authority
 from selfdirect.core import clock
 from selfdirect.core.money import format_pounds
 from selfdirect.core.permissions import permission_required, person_page, public

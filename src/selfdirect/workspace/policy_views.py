@@ -14,8 +14,8 @@ from selfdirect.authorities.policy import (
     policy_figures_in_force,
     policy_history,
 )
-from selfdirect.authorities.selectors import user_current_authority
 from selfdirect.authorities.services import policy_figure_set
+from selfdirect.authorities.web import user_current_authority
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
 

@@ -23,7 +23,8 @@ from selfdirect.allocation.selectors import (
 from selfdirect.assessments.selectors import person_latest_eligibility
 from selfdirect.audit.selectors import access_log_for_person
 from selfdirect.authorities.models import Authority
-from selfdirect.authorities.selectors import user_current_authority, user_role_labels, user_roles
+from selfdirect.authorities.selectors import user_role_labels, user_roles
+from selfdirect.authorities.web import user_current_authority
 from selfdirect.carers.selectors import offers_of_carer
 from selfdirect.charging.selectors import charging_work_counts
 from selfdirect.core import clock
@@ -291,7 +292,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 def authority_switch(request: HttpRequest) -> HttpResponse:
     """Staff who work in more than one authority choose which one they are working in."""
     from selfdirect.authorities.forms import AuthoritySwitchForm
-    from selfdirect.authorities.selectors import SESSION_KEY
+    from selfdirect.authorities.web import SESSION_KEY
 
     ids = sorted(user_roles(request.user).by_authority)
     if len(ids) < 2:
