@@ -11,8 +11,11 @@ from django.core.exceptions import ValidationError
 from selfdirect.authorities.services import policy_figure_set
 from selfdirect.charging import services
 from selfdirect.charging.catalogue import IncomeType, Period, ServiceType
+from selfdirect.charging.jobs import RECALCULATE
 from selfdirect.charging.models import Basis, Contribution, FinancialAssessment, Route
+from selfdirect.jobs.models import Job
 from tests.factories import PersonFactory
+from tests.jobs_helpers import finished, run_jobs
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -92,8 +95,14 @@ def test_uprating_recalculates_from_its_date_and_keeps_the_old(world, person, to
     services.financial_assessment_update(actor=finance, assessment=fa, benefits_check_done=True)
     services.financial_assessment_complete(actor=finance, assessment=fa)
     april = datetime.date(2027, 4, 1)
-    policy_figure_set(actor=admin, authority=world.scot, key="charging.taper_percent", value="75",
-                      effective_from=april, reason="Council budget 2027/28")
+    figure = policy_figure_set(actor=admin, authority=world.scot, key="charging.taper_percent",
+                               value="75", effective_from=april, reason="Council budget 2027/28")
+    # The change queued the recalculation under the administrator's name, in the same
+    # transaction; the worker does it.
+    job = Job.objects.get(kind=RECALCULATE, params__figure_id=figure.pk)
+    assert job.started_by == admin and job.authority == world.scot
+    assert services.contribution_on(person, april).weekly_amount == 1860
+    finished(job)
     assert services.contribution_on(person, april - datetime.timedelta(days=1)).weekly_amount == 1860
     # £31 × 75% = £23.25
     assert services.contribution_on(person, april).weekly_amount == 2325
@@ -192,6 +201,7 @@ def test_flat_rate_only_is_charged_without_an_assessment(world, person, today):
     worker = world.user("scot_social_worker")
     policy_figure_set(actor=admin, authority=world.scot, key="charging.flat_rate.community_alarm",
                       value="4.50", effective_from=today, reason="Council budget")
+    assert run_jobs() == 1  # the recalculation the change queued: nobody is charged yet
     services.planned_service_add(actor=worker, person=person, service_type=ServiceType.COMMUNITY_ALARM,
                                  description="Community alarm", weekly_cost=600, starts_on=today)
     assert services.assessment_needed(person) is False

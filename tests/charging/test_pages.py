@@ -11,11 +11,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from selfdirect.authorities.models import PolicyFigure
+from selfdirect.charging import jobs as charging_jobs
 from selfdirect.charging import selectors, services
 from selfdirect.charging.catalogue import IncomeType, Period, ServiceType
+from selfdirect.charging.jobs import RECALCULATE
 from selfdirect.charging.models import Contribution, PlannedService, Waiver
 from selfdirect.core import clock
+from selfdirect.jobs.models import Job
 from tests.factories import TEST_PASSWORD, PersonFactory, UserFactory
+from tests.jobs_helpers import finished
 
 pytestmark = pytest.mark.django_db
 
@@ -401,13 +405,28 @@ def test_the_recalculation_confirms_then_says_what_happened(client, world, perso
     # working-age base, £140.00 + 25% = £175 (was £169), so the contribution falls.
     PolicyFigure.objects.create(country="scotland", key="charging.threshold_base_working_age_weekly",
                                 kind="money", value="14000", effective_from=day, source="test")
-    done = client.post(url, {**fields, "confirm": "yes"}).content.decode()
-    assert "Contributions recalculated" in done
-    assert "1 person with a contribution" in done
-    assert "1 of them with a changed contribution" in done
-    assert "0 skipped" in done
+    # Confirming returns at once: the job is queued under the officer's name and the page
+    # is the job's; nothing is recalculated until the worker runs it.
+    confirmed = client.post(url, {**fields, "confirm": "yes"})
+    job = Job.objects.get(kind=RECALCULATE)
+    assert confirmed["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.started_by == world.user("scot_finance_officer")
+    assert Contribution.objects.filter(person=person).count() == 1
+    job = finished(job)
+    assert job.summary == (f"Contributions recalculated from {day:%-d %B %Y}: 1 person with a "
+                           "contribution on or after that date, 1 of them changed, 0 skipped.")
+    assert job.figures == {"people": 1, "changed": 1, "skipped": 0}
+    assert job.done == job.total == 1
+    done = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "1 of them changed" in done
     before = services.contribution_on(person, day - datetime.timedelta(days=1)).weekly_amount
     assert services.contribution_on(person, day).weekly_amount < before
+    # Run again (a worker stopped and the job queued again): nothing changes twice.
+    again = charging_jobs.contributions_recalculate_start(
+        actor=world.user("scot_finance_officer"), authority=world.scot, effective_from=day,
+        reason="Yearly uprating")
+    assert finished(again).figures == {"people": 1, "changed": 0, "skipped": 0}
+    assert Contribution.objects.filter(person=person, superseded=False).count() == 2
 
 
 def test_home_page_counts_the_charging_work_for_finance(client, world, today):
@@ -503,3 +522,35 @@ def test_a_date_with_no_figures_is_explained_without_internal_names(client, worl
                       {"on": "2024-06-01"}).content.decode()
     assert "charging figures for 1 June 2024" in text
     assert "charging.mig" not in text
+
+
+def test_a_charging_figure_changed_on_its_page_shows_the_recalculation_it_queued(
+        client, world, person, today):
+    """The administrator's change and the recalculation it needs happen together: the page
+    sends them to the job, which leads back to the figure; nothing waits in the request."""
+    plan(world, person, today)
+    assess(world, person)
+    client = as_user(client, "scot_administrator")
+    url = reverse("policy-detail", args=["charging.taper_percent"])
+    day = today + datetime.timedelta(days=14)
+    response = client.post(url, {"value": "75", "effective_from_day": day.day,
+                                 "effective_from_month": day.month,
+                                 "effective_from_year": day.year,
+                                 "reason": "Council budget"})
+    figure = PolicyFigure.objects.get(authority=world.scot, key="charging.taper_percent")
+    job = charging_jobs.figure_recalculation(figure.pk)
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert (job.started_by, job.back_url) == (world.user("scot_administrator"), url)
+    assert services.contribution_on(person, day).effective_from < day  # not yet
+    page = client.get(response["Location"]).content.decode()
+    assert f"Recalculate contributions from {day:%-d %B %Y}" in page
+    finished(job)
+    assert services.contribution_on(person, day).effective_from == day
+    assert url in client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    # A figure nothing follows is recorded with no job.
+    other = reverse("policy-detail", args=["review.interval_months"])
+    response = client.post(other, {"value": "6", "effective_from_day": day.day,
+                                   "effective_from_month": day.month,
+                                   "effective_from_year": day.year, "reason": "Committee"})
+    assert response["Location"] == other
+    assert Job.objects.count() == 1

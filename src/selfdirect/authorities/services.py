@@ -17,8 +17,12 @@ from selfdirect.core.services import require_perm, save_with_history
 
 @transaction.atomic
 def policy_figure_set(*, actor: Any, authority: Authority, key: str, value: Any,
-                      effective_from: datetime.date, reason: str) -> PolicyFigure:
-    """An authority's administrator sets a figure from a date. Nothing earlier changes."""
+                      effective_from: datetime.date, reason: str,
+                      back_url: str = "") -> PolicyFigure:
+    """An authority's administrator sets a figure from a date. Nothing earlier changes.
+    Apps that follow a figure hear ``policy_figure_changed`` in the same transaction (a
+    charging figure queues the recalculation of contributions); ``back_url`` is where the
+    page of a job that starts should send the administrator back to."""
     require_perm(actor, "authorities.manage_policy", authority)
     defs = definitions(authority.country)
     if key not in defs:
@@ -39,5 +43,6 @@ def policy_figure_set(*, actor: Any, authority: Authority, key: str, value: Any,
                           kind=defs[key].kind, value=canonical, effective_from=effective_from,
                           reason=reason.strip(), recorded_by=actor)
     save_with_history(figure, actor=actor, reason=reason.strip())
-    policy_figure_changed.send(sender=PolicyFigure, figure=figure, actor=actor)
+    policy_figure_changed.send(sender=PolicyFigure, figure=figure, actor=actor,
+                               back_url=back_url)
     return figure

@@ -1,6 +1,7 @@
 """Signals other apps listen to. ``policy_figure_changed`` is sent (inside the same
 transaction) when an authority sets a policy figure from a date, with ``figure`` and
-``actor``: the charging app recalculates contributions from that date."""
+``actor`` and ``back_url`` (where a page a job starts should lead back to): the charging
+app queues the recalculation of contributions from that date (``charging.jobs``)."""
 
 from django.dispatch import Signal
 

@@ -7,4 +7,4 @@ class ChargingConfig(AppConfig):
     verbose_name = "Financial assessment and charging"
 
     def ready(self) -> None:
-        from selfdirect.charging import receivers, rules  # noqa: F401  (registers them)
+        from selfdirect.charging import jobs, receivers, rules  # noqa: F401  (registers them)

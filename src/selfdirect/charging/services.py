@@ -11,6 +11,7 @@ applied: it ends it the day before and starts a new one, so the past keeps its a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,6 +283,7 @@ def _work_out(actor: Any, inputs: _Inputs, run: _Run, effective_from: datetime.d
     changes = _Changes()
     current = next((c for c in inputs.existing if c.effective_from < effective_from
                     and (c.effective_to is None or c.effective_to >= effective_from)), None)
+    current_to = current.effective_to if current is not None else None
     for old in inputs.existing:
         if old.effective_from >= effective_from:
             old.superseded = True
@@ -308,7 +310,29 @@ def _work_out(actor: Any, inputs: _Inputs, run: _Run, effective_from: datetime.d
             services=result.services, figures=list(figures),
             reason=reason[:200], calculated_by=actor)
         changes.created.append(previous)
+    if _as_before(changes, inputs, effective_from, current, current_to):
+        return _Changes()
     return changes
+
+
+_KEPT = ("effective_from", "effective_to", "basis", "weekly_amount", "chargeable_cost",
+         "lines", "services", "figures", "assessment_id")
+
+
+def _as_before(changes: _Changes, inputs: _Inputs, effective_from: datetime.date,
+               current: Contribution | None, current_to: datetime.date | None) -> bool:
+    """Whether working out again gave exactly the contributions already recorded from
+    ``effective_from`` (the same days, amounts, lines and figures): then nothing is
+    superseded or written, so a recalculation run twice (a worker stopped part-way and
+    the job run again) changes nothing the second time."""
+    if current is not None and current.effective_to != current_to:
+        return False
+    before = sorted((c for c in inputs.existing if c.effective_from >= effective_from),
+                    key=lambda c: c.effective_from)
+    after = sorted(changes.created, key=lambda c: c.effective_from)
+    return len(before) == len(after) and all(
+        getattr(old, name) == getattr(new, name) for old, new in zip(before, after, strict=True)
+        for name in _KEPT)
 
 
 @transaction.atomic
@@ -351,7 +375,9 @@ BATCH_SIZE = 500
 
 
 def contributions_recalculate_all(*, actor: Any, authority: Authority,
-                                  effective_from: datetime.date, reason: str) -> RecalculationSummary:
+                                  effective_from: datetime.date, reason: str,
+                                  progress: Callable[[int, int], None] | None = None,
+                                  ) -> RecalculationSummary:
     """The yearly uprating: every person of the authority with a contribution in force on
     or after ``effective_from`` is recalculated from that date with the figures then in
     force; contributions before it are kept as they were.
@@ -359,7 +385,8 @@ def contributions_recalculate_all(*, actor: Any, authority: Authority,
     In batches of ``BATCH_SIZE`` people, each in its own transaction: a fixed number of
     queries reads a batch (``_load_inputs``) and a fixed number writes it, with a history
     row for every contribution ended, superseded or created. Someone who cannot be worked
-    out (a chargeable service and no assessment) is skipped and named in the summary."""
+    out (a chargeable service and no assessment) is skipped and named in the summary.
+    ``progress(done, total)`` is told after each batch (the background job's page)."""
     require_perm(actor, "charging.recalculate", authority)
     person_ids = list(Contribution.objects.filter(
         Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from),
@@ -388,6 +415,8 @@ def contributions_recalculate_all(*, actor: Any, authority: Authority,
             if creates:
                 bulk_create_with_history(creates, Contribution, default_user=actor,
                                          default_change_reason=why)
+        if progress is not None:
+            progress(min(offset + BATCH_SIZE, len(person_ids)), len(person_ids))
     return RecalculationSummary(people=len(person_ids), changed=changed, skipped=skipped)
 
 

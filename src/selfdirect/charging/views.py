@@ -24,6 +24,7 @@ from django.utils import timezone
 from selfdirect.authorities.models import Authority, Country
 from selfdirect.authorities.policy import FigureInForce, policy_figures_in_force
 from selfdirect.authorities.web import current_authority_for, user_current_authority
+from selfdirect.charging import jobs as charging_jobs
 from selfdirect.charging import selectors, services
 from selfdirect.charging.benefits import BenefitPrompt, benefit_prompts
 from selfdirect.charging.calculation import ChargingRules
@@ -483,14 +484,12 @@ def charging_recalculate(request: HttpRequest) -> HttpResponse:
                 "posted": [(k, v) for k, v in request.POST.items()
                            if k != "csrfmiddlewaretoken" and k != "confirm"]})
         else:
-            try:
-                summary = services.contributions_recalculate_all(
-                    actor=request.user, authority=authority, effective_from=day,
-                    reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                context.update({"summary": summary, "day": day})
+            job = charging_jobs.contributions_recalculate_start(
+                actor=request.user, authority=authority, effective_from=day,
+                reason=form.cleaned_data["reason"], back_url=reverse("charging-worklist"))
+            messages.success(request, f"The contributions are being recalculated from "
+                                      f"{day:%-d %B %Y}: this page shows how far it has got.")
+            return redirect("job-detail", job_id=job.pk)
     return render(request, "charging/recalculate.html", context)
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from selfdirect.authorities.forms import PolicyFigureForm
 from selfdirect.authorities.policy import (
@@ -18,6 +19,7 @@ from selfdirect.authorities.services import policy_figure_set
 from selfdirect.authorities.web import user_current_authority
 from selfdirect.core.permissions import permission_required
 from selfdirect.core.views import add_service_errors
+from selfdirect.jobs.models import Job
 
 
 def _authority(request: HttpRequest):
@@ -47,15 +49,25 @@ def policy_detail(request: HttpRequest, key: str) -> HttpResponse:
         form = PolicyFigureForm(request.POST or None, definition=definition)
         if request.method == "POST" and form.is_valid():
             try:
-                policy_figure_set(actor=request.user, authority=authority, key=key,
-                                  value=form.cleaned_data["value"],
-                                  effective_from=form.cleaned_data["effective_from"],
-                                  reason=form.cleaned_data["reason"])
+                figure = policy_figure_set(actor=request.user, authority=authority, key=key,
+                                           value=form.cleaned_data["value"],
+                                           effective_from=form.cleaned_data["effective_from"],
+                                           reason=form.cleaned_data["reason"],
+                                           back_url=reverse("policy-detail", kwargs={"key": key}))
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, f"{definition.label}: the new value has been recorded.")
-                return redirect("policy-detail", key=key)
+                # A change that other records follow (a charging figure: contributions)
+                # queued a background job in the same transaction: show its progress.
+                job = Job.objects.filter(params__figure_id=figure.pk).first()
+                if job is None:
+                    messages.success(request, f"{definition.label}: the new value has been "
+                                              "recorded.")
+                    return redirect("policy-detail", key=key)
+                messages.success(request, f"{definition.label}: the new value has been "
+                                          f"recorded. {job.title}: this page shows how far it "
+                                          f"has got.")
+                return redirect("job-detail", job_id=job.pk)
     elif request.method == "POST":
         raise Http404
     return render(request, "workspace/policy_detail.html", {
