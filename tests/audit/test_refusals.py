@@ -53,6 +53,19 @@ def test_a_person_refusal_already_logged_by_the_selector_is_not_logged_twice(cli
     assert rows[0][:3] == ("eng_social_worker", person.pk, "denied")
 
 
+def test_a_person_page_the_middleware_refuses_is_logged_naming_the_person(client, world):
+    """A role that may never see people is refused before the view runs (403); the
+    permission middleware reports it (core.signals.page_refused) and the audit app writes
+    it, once, against the person the address names."""
+    person = PersonFactory(authority=world.scot, team=world.scot_team)
+    client.force_login(world.user("scot_provider_user"))
+    since = _last_id()
+    assert client.get(f"/people/{person.pk}/").status_code == 403
+    rows = _new_rows(since)
+    assert len(rows) == 1
+    assert rows[0][:3] == ("scot_provider_user", person.pk, "denied")
+
+
 def test_a_page_refusal_about_no_person_is_logged_with_its_path(client, world):
     client.force_login(world.user("scot_social_worker"))
     since = _last_id()

@@ -73,3 +73,20 @@ def test_the_walker_finds_a_web_import(tmp_path):
     sample = tmp_path / "selectors.py"
     sample.write_text("from django.http import Http404\nimport django.urls\n")
     assert _web_imports(sample) == ["line 1: django.http", "line 2: django.urls"]
+
+
+def _selfdirect_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module else
+                 [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+        found |= {n.split(".")[1] for n in names if n.startswith("selfdirect.") and "." in n}
+    return found
+
+
+def test_core_imports_no_domain_app():
+    """core is the ground floor every app builds on: it hears from the apps through
+    signals (core.signals), never by importing them."""
+    reached = {path.relative_to(SRC).as_posix(): sorted(_selfdirect_imports(path) - {"core"})
+               for path in sorted((SRC / "core").rglob("*.py"))}
+    assert {name: apps for name, apps in reached.items() if apps} == {}

@@ -125,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "selfdirect.core.context_processors.navigation",
+                "selfdirect.workspace.context_processors.navigation",
             ],
         },
     }

@@ -18,6 +18,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from selfdirect.core.signals import page_refused
+
 ViewFunc = Callable[..., HttpResponse]
 
 PUBLIC = "public"
@@ -114,9 +116,7 @@ class PermissionRequiredMiddleware:
         if not request.user.has_perm(required):
             kwarg = getattr(view_func, PERSON_KWARG, None)
             if kwarg and kwarg in view_kwargs:
-                from selfdirect.audit.services import access_log_record
-
-                access_log_record(user=request.user, person_id=int(view_kwargs[kwarg]),
-                                  outcome="denied", path=request.path)
+                page_refused.send(sender=PermissionRequiredMiddleware, user=request.user,
+                                  person_id=int(view_kwargs[kwarg]), path=request.path)
             raise PermissionDenied
         return None

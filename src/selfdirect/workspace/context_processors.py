@@ -1,4 +1,5 @@
-"""Template context shared by every page: who is signed in, where, and the navigation."""
+"""Template context shared by every page: who is signed in, where, and the navigation
+(the staff workspace lists every app's pages a role may use, so it lives here, not in core)."""
 
 from __future__ import annotations
 
