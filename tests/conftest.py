@@ -68,6 +68,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # need only the password; tests/accounts/test_second_factor.py turns it on with the
     # ``settings`` fixture.
     settings.STAFF_SECOND_FACTOR = False
+    # PostgreSQL: a commit does not wait for the disk (synchronous_commit=off). Only the
+    # durability of the throwaway test database after a crash changes, not what any query
+    # does; on a slow disk the transactional tests (the live server, the browser, the fuzz
+    # run) spent most of their time waiting for it.
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
     Client.login = _login_with_a_request  # type: ignore[method-assign]
     day = config.getoption("--today")
     if day:
@@ -111,8 +118,19 @@ def pytest_runtest_call(item: pytest.Item):
 def reference_data(transactional_db):
     """What the data migrations load (the policy figures, the outcome taxonomy, the
     spending exclusions), put back for a transactional test: the flush after an earlier
-    transactional test empties every table. Each loader is idempotent."""
-    _load_reference_data()
+    transactional test empties every table, and the suite loads them again after it
+    (pytest_runtest_teardown below), so this only loads what is missing."""
+    from django.db import transaction
+
+    from selfdirect.authorities.models import PolicyFigure
+    from selfdirect.outcomes.models import OutcomeTerm
+    from selfdirect.spending.models import ExclusionEntry
+
+    loaded = (PolicyFigure.objects.filter(authority=None).exists()
+              and OutcomeTerm.objects.exists() and ExclusionEntry.objects.exists())
+    if not loaded:
+        with transaction.atomic():
+            _load_reference_data()
 
 
 @pytest.fixture(autouse=True)
@@ -164,11 +182,16 @@ def _build_world() -> World:
 # use it, and building it (17 users with their roles and history) cost more than most of
 # them. Each test still gets its own objects, read again from the database, and whatever
 # it changes is rolled back with its transaction. A transactional test empties every table
-# when it ends; the world is then built again at once (pytest_runtest_teardown below). A
-# transactional test that does not ask for the world, and a test marked
-# ``fresh_database`` (the demo's), start from a database as migrations leave it: no world,
-# the reference data loaded (pytest_runtest_setup below).
+# when it ends; the reference data and the world are then loaded again at once
+# (pytest_runtest_teardown below).
+#
+# Tests that must not see it: a test marked ``fresh_database`` (the demo's, which loads its
+# own Edinburgh) has the world's rows deleted inside its own transaction, so they come
+# back when it is rolled back (``_world_hidden``); a transactional test that does not ask
+# for the world starts from an emptied database with the reference data loaded again
+# (pytest_runtest_setup below).
 _world_keys: dict[str, Any] | None = None
+_world_rows: dict[str, list[Any]] = {}
 _world_wanted = False
 _TRANSACTIONAL = frozenset({"transactional_db", "live_server", "django_db_reset_sequences"})
 
@@ -185,11 +208,31 @@ def _unblocked(config: pytest.Config) -> Any:
     return config.stash[blocking_manager_key].unblock()
 
 
-def _commit_world(config: pytest.Config) -> None:
-    """Build the world outside any test's transaction, so that it stays."""
-    global _world_keys
-    with _unblocked(config):
+def _row_keys() -> dict[str, set[Any]]:
+    """Every table's primary keys (the database is small whenever this is called)."""
+    from django.apps import apps
+
+    return {model._meta.label: set(model._base_manager.values_list("pk", flat=True))
+            for model in apps.get_models(include_auto_created=True)
+            if not model._meta.proxy and model._meta.managed}
+
+
+def _commit_world(config: pytest.Config, *, after_flush: bool = False) -> None:
+    """Build the world outside any test's transaction, so that it stays, and note every
+    row it made (its history included) so that a test may be run without it. After a
+    transactional test's flush, what the data migrations load is loaded again first, so
+    every later test sees the database as migrations leave it, whatever ran before."""
+    global _world_keys, _world_rows
+    from django.db import transaction
+
+    with _unblocked(config), transaction.atomic():
+        if after_flush:
+            _load_reference_data()
+        before = _row_keys()
         w = _build_world()
+        after = _row_keys()
+    _world_rows = {label: sorted(keys - before.get(label, set()))
+                   for label, keys in after.items() if keys - before.get(label, set())}
     _world_keys = {"authorities": [w.scot.pk, w.eng.pk],
                    "teams": [w.scot_team.pk, w.scot_other_team.pk, w.eng_team.pk],
                    "users": {name: user.pk for name, user in w.users.items()}}
@@ -209,31 +252,60 @@ def _fresh_database(config: pytest.Config) -> None:
     """Empty every table, then load what the data migrations load."""
     global _world_keys
     from django.core.management import call_command
+    from django.db import transaction
 
     with _unblocked(config):
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-        _load_reference_data()
+        # As Django's own flush after a transactional test: post_migrate puts back the
+        # content types and permissions.
+        call_command("flush", interactive=False, verbosity=0)
+        with transaction.atomic():
+            _load_reference_data()
     _world_keys = None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     uses_world = bool({"world", "cast"} & set(getattr(item, "fixturenames", ())))
-    wants_fresh = item.get_closest_marker("fresh_database") is not None or (
-        _is_transactional(item) and not uses_world)
-    if _world_keys is not None and wants_fresh:
+    if _world_keys is not None and _is_transactional(item) and not uses_world:
         _fresh_database(item.config)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     result = yield
-    # Put back the world a transactional test's flush emptied, or a fresh-database test
-    # went without (after the last test the test database is gone).
-    if _world_wanted and nextitem is not None and (_world_keys is None
-                                                   or _is_transactional(item)):
-        _commit_world(item.config)
+    # Put back what a transactional test's flush emptied (after the last test the test
+    # database is gone).
+    if nextitem is not None and _is_transactional(item):
+        if _world_wanted:
+            _commit_world(item.config, after_flush=True)
+        else:
+            from django.db import transaction
+
+            with _unblocked(item.config), transaction.atomic():
+                _load_reference_data()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _world_hidden(request: pytest.FixtureRequest) -> None:
+    """For a test marked ``fresh_database``: delete the world's rows inside the test's
+    transaction (no signals, no history of the deletion), so the test sees the database
+    as migrations leave it and the world is back when the transaction is rolled back."""
+    if request.node.get_closest_marker("fresh_database") is None or not _world_rows:
+        return
+    if _is_transactional(request.node):
+        raise pytest.UsageError("fresh_database is for tests that run in a transaction")
+    request.getfixturevalue("db")
+    from django.apps import apps
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for label, keys in _world_rows.items():
+            meta = apps.get_model(label)._meta
+            marks = ", ".join(["%s"] * len(keys))
+            cursor.execute(f"DELETE FROM {quote(meta.db_table)} "  # noqa: S608 - our own names
+                           f"WHERE {quote(meta.pk.column)} IN ({marks})", keys)
 
 
 @pytest.fixture(scope="session")
