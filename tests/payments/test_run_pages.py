@@ -102,7 +102,7 @@ def test_prepare_approve_and_pay_through_the_pages(client, cast):
     job = finished(job)
     assert job.done == job.total == 1
     assert job.figures == {"payments": 1, "paid": 1, "total_pence": 120000}
-    assert job.summary.startswith(f"Run {run.pk} paid: 1 payments, £1,200.00 in all.")
+    assert job.summary.startswith(f"Run {run.pk} paid: 1 payment, £1,200.00 in all.")
     run.refresh_from_db()
     assert run.status == PaymentRun.Status.POSTED
     assert Entry.objects.get(payment__run=run).lines.count() == 4

@@ -47,6 +47,7 @@ def pay_run(job: Job, progress: Progress) -> str:
     summary = runs.run_summary(paid)
     progress.figures = {"payments": summary["payments"], "paid": summary["posted"],
                         "total_pence": summary["total"]}
-    return (f"Run {paid.pk} paid: {summary['posted']:,} payments, "
-            f"{format_pounds(summary['total'])} in all. The ledger is written and the "
-            f"bank files are ready to download from the run's page.")
+    paid_count = summary["posted"]
+    payments = f"{paid_count:,} payment{'' if paid_count == 1 else 's'}"
+    return (f"Run {paid.pk} paid: {payments}, {format_pounds(summary['total'])} in all. The "
+            f"ledger is written and the bank files are ready to download from the run's page.")
